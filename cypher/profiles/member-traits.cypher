@@ -1,0 +1,6 @@
+// What a profile's stored summary is computed from: each member identifier's namespace, traits and times.
+// params: $ids: profile ids
+UNWIND $ids AS id
+MATCH (p:Profile {id: id})
+OPTIONAL MATCH (p)<-[:IN]-(i:Identifier)
+RETURN id, collect({namespace: i.namespace, traits: i.traits, firstSeen: i.firstSeen, lastSeen: i.lastSeen}) AS members

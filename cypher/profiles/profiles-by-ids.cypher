@@ -1,0 +1,8 @@
+// Profiles by id, resolving merged-away ids to their survivor; one row per requested id that resolves.
+// params: $ids
+UNWIND $ids AS id
+OPTIONAL MATCH (live:Profile {id: id})
+OPTIONAL MATCH (:MergedProfile {id: id})-[:MERGED_INTO]->(survivor:Profile)
+WITH id, coalesce(live, survivor) AS p
+WHERE p IS NOT NULL
+RETURN id, p {.id, .traits, .createdAt, .updatedAt, .firstSeen, .lastSeen} AS profile

@@ -1,0 +1,5 @@
+// Range indexes for the orderings and filters the API uses.
+CREATE INDEX interaction_at IF NOT EXISTS FOR (x:Interaction) ON (x.at);
+CREATE INDEX profile_created_at IF NOT EXISTS FOR (p:Profile) ON (p.createdAt);
+CREATE INDEX identifier_shared IF NOT EXISTS FOR (i:Identifier) ON (i.shared);
+CREATE INDEX merged_profile_anchor IF NOT EXISTS FOR (m:MergedProfile) ON (m.anchor);

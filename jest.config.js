@@ -1,0 +1,23 @@
+// Three tiers, as the style guide asks: unit (no database), integration (the real Neo4j named by
+// NEO4J_URI), end-to-end (the server on port 0 with real HTTP and graphql-ws clients).
+// `npm test` starts a throw-away Neo4j and runs all three in band (they share one database).
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: false }] };
+const common = { testEnvironment: 'node', transform, setupFiles: ['reflect-metadata'] };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+    },
+  ],
+};

@@ -1,0 +1,50 @@
+import { GraphQLError } from 'graphql';
+
+/** Error codes clients can rely on, in `extensions.code` of GraphQL errors and `code` of HTTP error bodies. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR';
+
+const httpStatus: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/**
+ * An error meant for the client: its message and code are shown as they are. Anything else thrown is masked
+ * as INTERNAL_SERVER_ERROR and logged in full (see server/errors.ts).
+ */
+export class PortraitError extends GraphQLError {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(message, { extensions: { ...details, code } });
+    this.name = 'PortraitError';
+  }
+
+  get status(): number {
+    return httpStatus[this.code];
+  }
+}
+
+export function badInput(message: string, details: Record<string, unknown> = {}): PortraitError {
+  return new PortraitError('BAD_USER_INPUT', message, details);
+}
+
+export function notFound(message: string, details: Record<string, unknown> = {}): PortraitError {
+  return new PortraitError('NOT_FOUND', message, details);
+}

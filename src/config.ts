@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Portrait reads, each from one environment variable, validated once at start-up.
+ * The README's settings table is generated from the `describe` texts below (see test/unit/config.test.ts).
+ */
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0),
+);
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(4000)
+    .describe('HTTP port of the API (0 picks a free one).'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('Interface the API listens on.'),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'])
+    .default('development')
+    .describe('`production` turns off introspection and the GraphQL IDE.'),
+  NEO4J_URI: z
+    .string({ error: 'is required (npm start and npm test set it when they start the local Neo4j)' })
+    .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, 'must be a bolt:// or neo4j:// URI')
+    .describe('Neo4j to use. Unset: `npm start`/`npm test` start a local Neo4j and set it.'),
+  NEO4J_USER: z.string().default('').describe('Neo4j user; empty means no authentication.'),
+  NEO4J_PASSWORD: z.string().default('').describe('Neo4j password.'),
+  NEO4J_DATABASE: z.string().min(1).default('neo4j').describe('Neo4j database name.'),
+  DEMO_DATA: flag
+    .default(true)
+    .describe('`true`: load the demo data set into an empty database at start; `false`: never.'),
+  DEMO_PEOPLE: positiveInt.default(3000).describe('Number of people in the demo data set.'),
+  MAX_PAGE_SIZE: positiveInt.default(100).describe('Largest `first` accepted by any paginated field.'),
+  MAX_EVENT_BYTES: positiveInt
+    .default(32 * 1024)
+    .describe('Largest accepted event (JSON bytes), as Segment: 32 KB.'),
+  MAX_BATCH_BYTES: positiveInt
+    .default(500 * 1024)
+    .describe('Largest accepted request body on /v1/* and `ingest`, as Segment: 500 KB.'),
+  INGEST_CHUNK_SIZE: positiveInt
+    .default(250)
+    .describe('Events written per database transaction during ingestion.'),
+  SEGMENT_WRITE_KEYS: csv
+    .default([])
+    .describe('Comma-separated write keys accepted on /v1/* (HTTP Basic user name). Empty: any key.'),
+  TRAIT_NAMESPACE_RANKING: csv
+    .default([])
+    .describe(
+      'Comma-separated namespaces whose traits win over newer ones from lower-ranked namespaces, highest first (e.g. `user_id,email`).',
+    ),
+  LOG_LEVEL: z
+    .enum(['debug', 'info', 'warn', 'error'])
+    .default('info')
+    .describe('Least severe log level printed.'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** Names and descriptions of every setting, for the README and `--help`. */
+export function describeSettings(): Array<{
+  name: string;
+  description: string;
+  default: string | undefined;
+}> {
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const parsed = field.safeParse(undefined);
+    const fallback = parsed.success ? parsed.data : undefined;
+    return {
+      name,
+      description: field.description ?? '',
+      default:
+        fallback === undefined ? undefined : Array.isArray(fallback) ? fallback.join(',') : String(fallback),
+    };
+  });
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the settings. Empty strings count as unset, so `PORT=` behaves like no PORT.
+ * Throws ConfigError naming every bad setting at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && (value !== '' || key === 'NEO4J_USER' || key === 'NEO4J_PASSWORD')) {
+      input[key] = value;
+    }
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return parsed.data;
+}

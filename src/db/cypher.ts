@@ -1,0 +1,65 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** A named, parameterised Cypher statement loaded from cypher/<domain>/<file>.cypher. */
+export interface CypherQuery {
+  /** `<domain>.<camelCaseFile>`, used to tag transactions and in logs. */
+  readonly name: string;
+  readonly text: string;
+}
+
+type CamelCase<S extends string> = S extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+function findProjectRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** The folder holding the .cypher files, found from this module whether it runs from src/ or dist/. */
+export const cypherRoot = join(findProjectRoot(__dirname), 'cypher');
+
+export function camelCase(kebab: string): string {
+  return kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Loads the named files of one domain at import time, so a missing or misnamed file fails at start-up and
+ * not at the first request. `defineQueries('profiles', ['profile-by-id'])` gives `{ profileById }`.
+ */
+export function defineQueries<const Names extends readonly string[]>(
+  domain: string,
+  files: Names,
+): { readonly [K in Names[number] as CamelCase<K>]: CypherQuery } {
+  const result: Record<string, CypherQuery> = {};
+  for (const file of files) {
+    const path = join(cypherRoot, domain, `${file}.cypher`);
+    const key = camelCase(file);
+    result[key] = { name: `${domain}.${key}`, text: readFileSync(path, 'utf8') };
+  }
+  return result as { readonly [K in Names[number] as CamelCase<K>]: CypherQuery };
+}
+
+/** Every statement of cypher/schema/, in file-name order, one statement per `;`-terminated block. */
+export function schemaStatements(): Array<{ file: string; statement: string }> {
+  const dir = join(cypherRoot, 'schema');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.cypher'))
+    .sort()
+    .flatMap((file) =>
+      readFileSync(join(dir, file), 'utf8')
+        .split('\n')
+        .filter((line) => !line.trim().startsWith('//'))
+        .join('\n')
+        .split(';')
+        .map((statement) => statement.trim())
+        .filter((statement) => statement.length > 0)
+        .map((statement) => ({ file, statement })),
+    );
+}

@@ -1,0 +1,128 @@
+import { Neo4jError, type Driver, type ManagedTransaction } from 'neo4j-driver';
+import type { Logger } from '../common/logger';
+import { PortraitError } from '../common/errors';
+import type { CypherQuery } from './cypher';
+
+export type Params = Record<string, unknown>;
+export type Row = Record<string, unknown>;
+
+/** One statement run, as seen by listeners (tests count round trips with it; logs time slow ones). */
+export interface QueryEvent {
+  query: string;
+  transaction: string;
+  mode: 'READ' | 'WRITE';
+  ms: number;
+  rows: number;
+}
+
+/** The statements of one managed transaction. */
+export interface TxRunner {
+  run(query: CypherQuery, params?: Params): Promise<Row[]>;
+}
+
+const unavailable = new Set([
+  'ServiceUnavailable',
+  'SessionExpired',
+  'Neo.TransientError.General.DatabaseUnavailable',
+  'Neo.ClientError.Database.DatabaseNotFound',
+]);
+
+/**
+ * The one way Portrait talks to Neo4j. Every statement runs in a managed transaction (executeRead or
+ * executeWrite, so the driver retries transient failures such as deadlocks), tagged with the operation name,
+ * and Neo4j's errors become typed errors: unavailability and constraint conflicts are shown to clients,
+ * anything else is masked by the server's error formatter.
+ */
+export class Executor {
+  private readonly listeners = new Set<(event: QueryEvent) => void>();
+
+  constructor(
+    private readonly driver: Driver,
+    private readonly database: string,
+    private readonly logger: Logger,
+    private readonly slowQueryMs = 500,
+  ) {}
+
+  /** Calls `listener` after every statement; returns a function that removes it. */
+  onQuery(listener: (event: QueryEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  read(query: CypherQuery, params: Params = {}): Promise<Row[]> {
+    return this.readTx(query.name, (tx) => tx.run(query, params));
+  }
+
+  write(query: CypherQuery, params: Params = {}): Promise<Row[]> {
+    return this.writeTx(query.name, (tx) => tx.run(query, params));
+  }
+
+  /** Runs `work` in one read transaction; it may be retried, so it must not have side effects outside it. */
+  readTx<T>(name: string, work: (tx: TxRunner) => Promise<T>): Promise<T> {
+    return this.transaction('READ', name, work);
+  }
+
+  /** Runs `work` in one write transaction, committed when it resolves; retried as a whole on transient errors. */
+  writeTx<T>(name: string, work: (tx: TxRunner) => Promise<T>): Promise<T> {
+    return this.transaction('WRITE', name, work);
+  }
+
+  private async transaction<T>(
+    mode: 'READ' | 'WRITE',
+    name: string,
+    work: (tx: TxRunner) => Promise<T>,
+  ): Promise<T> {
+    const session = this.driver.session({
+      database: this.database,
+      defaultAccessMode: mode === 'READ' ? 'READ' : 'WRITE',
+    });
+    const config = { metadata: { app: 'portrait', operation: name } };
+    const body = (managed: ManagedTransaction): Promise<T> => work(this.runner(managed, name, mode));
+    try {
+      return mode === 'READ'
+        ? await session.executeRead(body, config)
+        : await session.executeWrite(body, config);
+    } catch (error) {
+      throw this.translate(error, name);
+    } finally {
+      await session.close();
+    }
+  }
+
+  private runner(managed: ManagedTransaction, transaction: string, mode: 'READ' | 'WRITE'): TxRunner {
+    return {
+      run: async (query, params = {}) => {
+        const started = performance.now();
+        const result = await managed.run(query.text, params);
+        const rows = result.records.map((record) => record.toObject() as Row);
+        const event: QueryEvent = {
+          query: query.name,
+          transaction,
+          mode,
+          ms: performance.now() - started,
+          rows: rows.length,
+        };
+        if (event.ms > this.slowQueryMs) this.logger.warn('slow query', { ...event });
+        for (const listener of this.listeners) listener(event);
+        return rows;
+      },
+    };
+  }
+
+  private translate(error: unknown, operation: string): unknown {
+    if (error instanceof PortraitError) return error;
+    if (error instanceof Neo4jError) {
+      if (unavailable.has(error.code)) {
+        return new PortraitError('SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly.', {
+          operation,
+        });
+      }
+      if (error.code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
+        return new PortraitError('CONFLICT', 'The write conflicts with existing data; try again.', {
+          operation,
+        });
+      }
+    }
+    return error;
+  }
+}

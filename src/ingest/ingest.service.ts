@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import type { Executor, TxRunner } from '../db/executor';
+import type { IdentityService } from '../identity/identity.service';
+import type { IdentityRules } from '../identity/namespaces';
+import { splitKey } from '../identity/namespaces';
+import type { ProfilesService } from '../profiles/profiles.service';
+import { applyTraits, parseStoredTraits } from '../profiles/traits';
+import { categoryAncestry } from './ecommerce';
+import type {
+  CategoryUpsert,
+  IdentifierUpsert,
+  IngestRepository,
+  InteractionCreate,
+  LinkUpsert,
+  ProductUpsert,
+} from './ingest.repository';
+import { normalizeEvent, type EventType, type NormalizedEvent } from './segment-event';
+
+export interface RejectedEvent {
+  index: number;
+  messageId: string | null;
+  reason: string;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: RejectedEvent[];
+}
+
+export interface IngestOptions {
+  /** The type implied by the endpoint (/v1/track), used when an event does not state one. */
+  impliedType?: EventType;
+  /** The batch's `sentAt`, used to correct `originalTimestamp` for clock skew. */
+  batchSentAt?: number | null;
+  /** Fields sent once for the whole batch (`context`, `integrations`), merged under each event's own. */
+  batchDefaults?: Record<string, unknown>;
+  /** Called after each committed chunk (import progress). */
+  onChunk?: (progress: { done: number; total: number }) => void;
+}
+
+export interface IngestSettings {
+  readonly maxEventBytes: number;
+  readonly chunkSize: number;
+}
+
+/** Listeners told, after commit, which profiles an ingestion changed (segments and tags re-evaluate them). */
+export type ProfilesChangedListener = (profileIds: readonly string[]) => void;
+
+function withDefaults(event: unknown, defaults: Record<string, unknown> | undefined): unknown {
+  if (!defaults || !event || typeof event !== 'object' || Array.isArray(event)) return event;
+  const own = event as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...own };
+  for (const [key, value] of Object.entries(defaults)) {
+    const mine = own[key];
+    if (mine === undefined) merged[key] = value;
+    else if (isPlainObject(mine) && isPlainObject(value)) merged[key] = { ...value, ...mine };
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function earlier(a: { at: number; messageId: string }, b: { at: number; messageId: string }): boolean {
+  return a.at < b.at || (a.at === b.at && a.messageId < b.messageId);
+}
+
+/**
+ * Ingestion of Segment-spec events: validation, then per chunk one write transaction that records the
+ * events, their identifiers, evidence links, traits, products and interactions, restitches the touched
+ * identity components and refreshes the touched profiles. Every write is idempotent and independent of the
+ * order of events, so a retried request or chunk changes nothing twice.
+ */
+export class IngestService {
+  private readonly listeners = new Set<ProfilesChangedListener>();
+
+  constructor(
+    private readonly executor: Executor,
+    private readonly repository: IngestRepository,
+    private readonly identity: IdentityService,
+    private readonly profiles: ProfilesService,
+    private readonly rules: () => IdentityRules,
+    private readonly settings: IngestSettings,
+  ) {}
+
+  /** True once any event was ingested. */
+  hasEvents(): Promise<boolean> {
+    return this.repository.anyEvent();
+  }
+
+  onProfilesChanged(listener: ProfilesChangedListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validates and applies `events`; resolves once every accepted event is committed. */
+  async ingest(events: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
+    const receivedAt = Date.now();
+    const rejected: RejectedEvent[] = [];
+    const valid: NormalizedEvent[] = [];
+    const seen = new Set<string>();
+    let duplicates = 0;
+    const normalizeOptions = {
+      rules: this.rules(),
+      receivedAt,
+      maxEventBytes: this.settings.maxEventBytes,
+      ...(options.impliedType ? { impliedType: options.impliedType } : {}),
+    };
+    events.forEach((raw, index) => {
+      const result = normalizeEvent(
+        withDefaults(raw, options.batchDefaults),
+        index,
+        normalizeOptions,
+        options.batchSentAt ?? null,
+      );
+      if (!result.ok) {
+        rejected.push({ index, messageId: result.messageId, reason: result.reason });
+      } else if (seen.has(result.event.messageId)) {
+        duplicates += 1;
+      } else {
+        seen.add(result.event.messageId);
+        valid.push(result.event);
+      }
+    });
+
+    let accepted = 0;
+    for (let start = 0; start < valid.length; start += this.settings.chunkSize) {
+      const chunk = valid.slice(start, start + this.settings.chunkSize);
+      const outcome = await this.executor.writeTx('ingest.batch', (tx) =>
+        this.applyChunk(tx, chunk, receivedAt),
+      );
+      accepted += outcome.fresh;
+      duplicates += chunk.length - outcome.fresh;
+      options.onChunk?.({ done: Math.min(start + chunk.length, valid.length), total: valid.length });
+      if (outcome.profiles.length > 0) for (const listener of this.listeners) listener(outcome.profiles);
+    }
+    return { accepted, duplicates, rejected };
+  }
+
+  private async applyChunk(
+    tx: TxRunner,
+    chunk: readonly NormalizedEvent[],
+    now: number,
+  ): Promise<{ fresh: number; profiles: string[] }> {
+    const fresh = await this.repository.claimEvents(
+      tx,
+      chunk.map((e) => ({
+        messageId: e.messageId,
+        type: e.type,
+        name: e.name,
+        at: e.at,
+        receivedAt: e.receivedAt,
+      })),
+      randomUUID(),
+    );
+    const events = chunk.filter((e) => fresh.has(e.messageId));
+    if (events.length === 0) return { fresh: 0, profiles: [] };
+
+    const identifiers = new Map<string, IdentifierUpsert>();
+    const links = new Map<string, LinkUpsert>();
+    for (const event of events) {
+      for (const id of event.identifiers) {
+        const current = identifiers.get(id.key);
+        const hasTraits = event.traits !== null && id.key === event.primary.key;
+        if (!current) {
+          identifiers.set(id.key, {
+            namespace: id.namespace,
+            value: id.value,
+            kind: id.kind,
+            firstSeen: event.at,
+            lastSeen: event.at,
+            hasTraits,
+          });
+        } else {
+          current.firstSeen = Math.min(current.firstSeen, event.at);
+          current.lastSeen = Math.max(current.lastSeen, event.at);
+          current.hasTraits ||= hasTraits;
+        }
+        if (id.key === event.primary.key) continue;
+        const [a, b] = id.key < event.primary.key ? [id.key, event.primary.key] : [event.primary.key, id.key];
+        const pair = `${a}\n${b}`;
+        const link = links.get(pair);
+        if (!link) {
+          links.set(pair, {
+            a: splitKey(a),
+            b: splitKey(b),
+            at: event.at,
+            lastAt: event.at,
+            messageId: event.messageId,
+            type: event.type,
+            count: 1,
+          });
+        } else {
+          link.count += 1;
+          link.lastAt = Math.max(link.lastAt, event.at);
+          if (earlier(event, link))
+            Object.assign(link, { at: event.at, messageId: event.messageId, type: event.type });
+        }
+      }
+    }
+    // Sorted so that concurrent transactions lock identifiers in one order.
+    const storedTraits = await this.repository.upsertIdentifiers(
+      tx,
+      [...identifiers.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, row]) => row),
+      now,
+    );
+    await this.writeTraits(tx, events, storedTraits);
+    await this.repository.upsertLinks(
+      tx,
+      [...links.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, link]) => link),
+    );
+    await this.writeCatalogue(tx, events);
+    await this.repository.createInteractions(tx, this.interactionsOf(events));
+
+    const outcome = await this.identity.stitch(tx, new Set(identifiers.keys()), now);
+    await this.profiles.refreshSummaries(tx, outcome.touchedProfiles, now);
+    return { fresh: events.length, profiles: outcome.touchedProfiles };
+  }
+
+  private async writeTraits(
+    tx: TxRunner,
+    events: readonly NormalizedEvent[],
+    stored: Map<string, string | null>,
+  ): Promise<void> {
+    const updated = new Map<string, ReturnType<typeof parseStoredTraits>>();
+    for (const event of events) {
+      if (!event.traits) continue;
+      const key = event.primary.key;
+      const base = updated.get(key) ?? parseStoredTraits(stored.get(key));
+      updated.set(key, applyTraits(base, event.traits, event.at, event.messageId));
+    }
+    await this.repository.writeTraits(
+      tx,
+      [...updated.entries()].map(([key, traits]) => ({ ...splitKey(key), traits: JSON.stringify(traits) })),
+    );
+  }
+
+  private async writeCatalogue(tx: TxRunner, events: readonly NormalizedEvent[]): Promise<void> {
+    const products = new Map<string, ProductUpsert & { messageId: string }>();
+    const categories = new Map<string, CategoryUpsert>();
+    for (const event of events) {
+      for (const line of event.products) {
+        const current = products.get(line.id);
+        if (!current || !earlier(event, current)) {
+          products.set(line.id, {
+            id: line.id,
+            name: line.name ?? current?.name ?? null,
+            category: line.category ?? current?.category ?? null,
+            price: line.price ?? current?.price ?? null,
+            brand: line.brand ?? current?.brand ?? null,
+            at: event.at,
+            messageId: event.messageId,
+          });
+        }
+        if (line.category) {
+          for (const path of categoryAncestry(line.category)) {
+            const cut = path.lastIndexOf('/');
+            categories.set(path, {
+              path,
+              name: path.slice(cut + 1),
+              parent: cut === -1 ? null : path.slice(0, cut),
+            });
+          }
+        }
+      }
+    }
+    const orderedCategories = [...categories.values()].sort(
+      (x, y) => x.path.split('/').length - y.path.split('/').length || (x.path < y.path ? -1 : 1),
+    );
+    await this.repository.upsertCatalogue(
+      tx,
+      orderedCategories,
+      [...products.values()].map(({ messageId: _messageId, ...product }) => product),
+    );
+  }
+
+  private interactionsOf(events: readonly NormalizedEvent[]): InteractionCreate[] {
+    return events.flatMap((event) =>
+      event.interactions.map((x) => ({
+        id: x.id,
+        messageId: event.messageId,
+        event: x.event,
+        at: event.at,
+        productId: x.productId,
+        quantity: x.quantity,
+        value: x.value,
+        orderId: x.orderId,
+        properties: JSON.stringify(x.properties),
+        namespace: event.primary.namespace,
+        identifier: event.primary.value,
+      })),
+    );
+  }
+}

@@ -1,0 +1,155 @@
+import { defineQueries } from '../db/cypher';
+import type { Executor, Row, TxRunner } from '../db/executor';
+import { toDate } from '../common/scalars';
+import type { IdentityKind } from '../identity/namespaces';
+import type { Identifier } from '../identity/identifier.type';
+import type { Interaction } from './interaction.type';
+import type { Profile } from './profile.type';
+
+const Q = defineQueries('profiles', [
+  'profile-by-id',
+  'profile-by-identifier',
+  'profiles-by-ids',
+  'profiles-page',
+  'identifiers-of-profiles',
+  'merged-ids-of-profiles',
+  'interactions-of-profiles',
+  'member-traits',
+  'write-summaries',
+] as const);
+
+export interface MemberTraits {
+  namespace: string;
+  traits: string | null;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface ProfileSummary {
+  id: string;
+  traits: string;
+  firstSeen: number | null;
+  lastSeen: number | null;
+}
+
+export interface InteractionPageRows {
+  page: Interaction[];
+  total: number;
+}
+
+function toProfile(row: unknown): Profile {
+  const p = row as Record<string, unknown>;
+  return {
+    id: p.id as string,
+    traits: typeof p.traits === 'string' ? (JSON.parse(p.traits) as Record<string, unknown>) : {},
+    createdAt: toDate(p.createdAt) ?? new Date(0),
+    updatedAt: toDate(p.updatedAt) ?? new Date(0),
+    firstSeen: toDate(p.firstSeen),
+    lastSeen: toDate(p.lastSeen),
+  };
+}
+
+function toIdentifier(row: Record<string, unknown>): Identifier {
+  return {
+    namespace: row.namespace as string,
+    value: row.value as string,
+    kind: row.kind as IdentityKind,
+    firstSeen: toDate(row.firstSeen) ?? new Date(0),
+    lastSeen: toDate(row.lastSeen) ?? new Date(0),
+    shared: row.shared === true,
+  };
+}
+
+function toInteraction(row: Record<string, unknown>): Interaction {
+  return {
+    id: row.id as string,
+    event: row.event as string,
+    at: toDate(row.at) ?? new Date(0),
+    productId: (row.productId as string | null) ?? null,
+    quantity: typeof row.quantity === 'number' ? Math.round(row.quantity) : null,
+    value: (row.value as number | null) ?? null,
+    properties:
+      typeof row.properties === 'string' ? (JSON.parse(row.properties) as Record<string, unknown>) : null,
+  };
+}
+
+/** Groups rows keyed by `id` back into the order of `ids` (DataLoader's contract). */
+function inOrder<T>(ids: readonly string[], rows: Row[], pick: (row: Row) => T, missing: T): T[] {
+  const byId = new Map(rows.map((row) => [row.id as string, pick(row)]));
+  return ids.map((id) => byId.get(id) ?? missing);
+}
+
+export class ProfilesRepository {
+  constructor(private readonly executor: Executor) {}
+
+  async byId(id: string): Promise<Profile | null> {
+    const [row] = await this.executor.read(Q.profileById, { id });
+    return row ? toProfile(row.profile) : null;
+  }
+
+  async byIds(ids: readonly string[]): Promise<Array<Profile | null>> {
+    const rows = await this.executor.read(Q.profilesByIds, { ids });
+    return inOrder(ids, rows, (row) => toProfile(row.profile), null);
+  }
+
+  async byIdentifier(namespace: string, value: string): Promise<Profile | null> {
+    const [row] = await this.executor.read(Q.profileByIdentifier, { namespace, value });
+    return row ? toProfile(row.profile) : null;
+  }
+
+  async page(after: string, first: number): Promise<{ page: Profile[]; total: number }> {
+    const [row] = await this.executor.read(Q.profilesPage, { after, first });
+    return { page: ((row?.page as unknown[]) ?? []).map(toProfile), total: (row?.total as number) ?? 0 };
+  }
+
+  async identifiersOf(ids: readonly string[]): Promise<Identifier[][]> {
+    const rows = await this.executor.read(Q.identifiersOfProfiles, { ids });
+    return inOrder(
+      ids,
+      rows,
+      (row) => (row.identifiers as Array<Record<string, unknown>>).map(toIdentifier),
+      [],
+    );
+  }
+
+  async mergedIdsOf(ids: readonly string[]): Promise<string[][]> {
+    const rows = await this.executor.read(Q.mergedIdsOfProfiles, { ids });
+    return inOrder(ids, rows, (row) => row.mergedIds as string[], []);
+  }
+
+  async interactionsOf(
+    ids: readonly string[],
+    first: number,
+    after: { at: number; id: string } | null,
+  ): Promise<InteractionPageRows[]> {
+    const rows = await this.executor.read(Q.interactionsOfProfiles, {
+      ids,
+      first,
+      afterAt: after?.at ?? null,
+      afterId: after?.id ?? null,
+    });
+    return inOrder(
+      ids,
+      rows,
+      (row) => ({
+        page: (row.page as Array<Record<string, unknown>>).map(toInteraction),
+        total: row.total as number,
+      }),
+      { page: [], total: 0 },
+    );
+  }
+
+  async memberTraits(tx: TxRunner, ids: readonly string[]): Promise<Map<string, MemberTraits[]>> {
+    const rows = await tx.run(Q.memberTraits, { ids });
+    return new Map(
+      rows.map((row) => [
+        row.id as string,
+        (row.members as MemberTraits[]).filter((m) => m.namespace !== null),
+      ]),
+    );
+  }
+
+  async writeSummaries(tx: TxRunner, profiles: readonly ProfileSummary[], now: number): Promise<void> {
+    if (profiles.length > 0) await tx.run(Q.writeSummaries, { profiles, now });
+  }
+}

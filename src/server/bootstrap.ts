@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import type { Driver } from 'neo4j-driver';
+import type { Config } from '../config';
+import type { Logger } from '../common/logger';
+import { createDriver } from '../db/driver';
+import { Executor } from '../db/executor';
+import { applySchema } from '../db/migrations';
+import { startServer, type RunningServer } from './http';
+import { buildPortraitSchema } from './schema';
+import { createServices, type Services } from './services';
+
+export interface Portrait {
+  readonly config: Config;
+  readonly driver: Driver;
+  readonly services: Services;
+  readonly server: RunningServer;
+  /** Stops the server, then closes the driver. */
+  stop(): Promise<void>;
+}
+
+/** Waits until Neo4j answers, retrying for up to `timeoutMs` (a database starting next to us is normal). */
+export async function waitForNeo4j(driver: Driver, logger: Logger, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await driver.verifyConnectivity();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      if (attempt === 1 || attempt % 10 === 0) {
+        logger.info('waiting for Neo4j', { reason: error instanceof Error ? error.message : String(error) });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/**
+ * Everything `npm start` does before serving: connect, apply the schema, build services and the GraphQL
+ * schema, listen. End-to-end tests call it too (with PORT 0).
+ */
+export async function startPortrait(
+  config: Config,
+  logger: Logger,
+  status?: () => Record<string, unknown>,
+): Promise<Portrait> {
+  const driver = createDriver(config);
+  try {
+    await waitForNeo4j(driver, logger);
+    await applySchema(driver, config.NEO4J_DATABASE, logger);
+    const executor = new Executor(driver, config.NEO4J_DATABASE, logger);
+    const services = createServices(executor, config);
+    const schema = await buildPortraitSchema();
+    const server = await startServer({
+      config,
+      driver,
+      services,
+      schema,
+      logger,
+      ...(status ? { status } : {}),
+    });
+    return {
+      config,
+      driver,
+      services,
+      server,
+      stop: async () => {
+        await server.close();
+        await driver.close();
+      },
+    };
+  } catch (error) {
+    await driver.close();
+    throw error;
+  }
+}

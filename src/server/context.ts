@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config';
+import { createProductLoaders, type ProductLoaders } from '../products/products.loaders';
+import { createProfileLoaders, type ProfileLoaders } from '../profiles/profiles.loaders';
+import type { Services } from './services';
+
+/** What every resolver gets: the shared services and this request's own loaders. */
+export interface Context {
+  readonly requestId: string;
+  readonly config: Config;
+  readonly services: Services;
+  readonly loaders: {
+    readonly profiles: ProfileLoaders;
+    readonly products: ProductLoaders;
+  };
+}
+
+/** Builds a fresh context (new DataLoaders, so no cache outlives a request); used by HTTP and WebSocket alike. */
+export function createContext(services: Services, config: Config): Context {
+  return {
+    requestId: randomUUID(),
+    config,
+    services,
+    loaders: {
+      profiles: createProfileLoaders(services.repositories.profiles),
+      products: createProductLoaders(services.repositories.products),
+    },
+  };
+}
