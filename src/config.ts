@@ -35,6 +35,11 @@ const schema = z.object({
   NEO4J_USER: z.string().default('').describe('Neo4j user; empty means no authentication.'),
   NEO4J_PASSWORD: z.string().default('').describe('Neo4j password.'),
   NEO4J_DATABASE: z.string().min(1).default('neo4j').describe('Neo4j database name.'),
+  NEO4J_RETRY_MS: positiveInt
+    .default(15_000)
+    .describe(
+      'How long a transaction is retried on transient errors (deadlocks, unavailability) before failing.',
+    ),
   DEMO_DATA: flag
     .default(true)
     .describe('`true`: load the demo data set into an empty database at start; `false`: never.'),

@@ -31,7 +31,7 @@ export function camelCase(kebab: string): string {
 
 /**
  * Loads the named files of one domain at import time, so a missing or misnamed file fails at start-up and
- * not at the first request. `defineQueries('profiles', ['profile-by-id'])` gives `{ profileById }`.
+ * not at the first request. For the domain profiles, the file profiles-page.cypher is loaded as `profilesPage`.
  */
 export function defineQueries<const Names extends readonly string[]>(
   domain: string,

@@ -114,9 +114,20 @@ const eventSchema = z
 
 type RawEvent = z.infer<typeof eventSchema>;
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>(
+    (value, key) =>
+      value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined,
+    input,
+  );
+}
+
+function describeIssue(input: unknown, issue: z.core.$ZodIssue): string {
   const path = issue.path.join('.');
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${path} is required`;
+  if (valueAt(input, issue.path) === undefined) return `${path} is required`;
+  if (issue.code === 'invalid_union' || issue.code === 'invalid_type') {
+    return `${path} has the wrong type (got ${Array.isArray(valueAt(input, issue.path)) ? 'array' : typeof valueAt(input, issue.path)})`;
+  }
   return path ? `${path} ${issue.message.replace(/^Invalid input: /, '')}` : issue.message;
 }
 
@@ -292,7 +303,7 @@ export function normalizeEvent(
 
   const parsed = eventSchema.safeParse(object);
   if (!parsed.success) {
-    return reject(parsed.error.issues.map(describeIssue).join('; '));
+    return reject(parsed.error.issues.map((issue) => describeIssue(object, issue)).join('; '));
   }
   const raw = parsed.data;
   const typeText = (raw.type ?? options.impliedType ?? '').toLowerCase();

@@ -17,7 +17,7 @@ export class ProfileResolver {
     @Arg('identifier', () => IdentifierInput, { nullable: true }) identifier: IdentifierInput | null,
     @Ctx() ctx: Context,
   ): Promise<Profile | null> {
-    return ctx.services.profiles.profile(id, identifier);
+    return ctx.services.profiles.profile(ctx.loaders.profiles, id, identifier);
   }
 
   @Query(() => ProfileConnection, { description: 'All profiles, in id order.' })

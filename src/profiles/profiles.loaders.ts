@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Identifier } from '../identity/identifier.type';
+import { splitKey } from '../identity/namespaces';
 import type { InteractionPageRows, ProfilesRepository } from './profiles.repository';
 import type { Profile } from './profile.type';
 
@@ -11,6 +12,8 @@ export interface InteractionPageKey {
 
 export interface ProfileLoaders {
   profile: DataLoader<string, Profile | null>;
+  /** By identifier key `namespace:value`. */
+  profileByIdentifier: DataLoader<string, Profile | null>;
   identifiers: DataLoader<string, Identifier[]>;
   mergedIds: DataLoader<string, string[]>;
   interactions: DataLoader<InteractionPageKey, InteractionPageRows, string>;
@@ -26,6 +29,7 @@ const pageKey = (key: InteractionPageKey): string =>
 export function createProfileLoaders(repository: ProfilesRepository): ProfileLoaders {
   return {
     profile: new DataLoader((ids) => repository.byIds(ids)),
+    profileByIdentifier: new DataLoader((keys) => repository.byIdentifiers(keys.map(splitKey))),
     identifiers: new DataLoader((ids) => repository.identifiersOf(ids)),
     mergedIds: new DataLoader((ids) => repository.mergedIdsOf(ids)),
     interactions: new DataLoader(

@@ -7,8 +7,7 @@ import type { Interaction } from './interaction.type';
 import type { Profile } from './profile.type';
 
 const Q = defineQueries('profiles', [
-  'profile-by-id',
-  'profile-by-identifier',
+  'profiles-by-identifiers',
   'profiles-by-ids',
   'profiles-page',
   'identifiers-of-profiles',
@@ -82,19 +81,20 @@ function inOrder<T>(ids: readonly string[], rows: Row[], pick: (row: Row) => T, 
 export class ProfilesRepository {
   constructor(private readonly executor: Executor) {}
 
-  async byId(id: string): Promise<Profile | null> {
-    const [row] = await this.executor.read(Q.profileById, { id });
-    return row ? toProfile(row.profile) : null;
-  }
-
   async byIds(ids: readonly string[]): Promise<Array<Profile | null>> {
     const rows = await this.executor.read(Q.profilesByIds, { ids });
     return inOrder(ids, rows, (row) => toProfile(row.profile), null);
   }
 
-  async byIdentifier(namespace: string, value: string): Promise<Profile | null> {
-    const [row] = await this.executor.read(Q.profileByIdentifier, { namespace, value });
-    return row ? toProfile(row.profile) : null;
+  /** The profile of each identifier, in order (null for unknown and shared identifiers). */
+  async byIdentifiers(
+    identifiers: ReadonlyArray<{ namespace: string; value: string }>,
+  ): Promise<Array<Profile | null>> {
+    const rows = await this.executor.read(Q.profilesByIdentifiers, { identifiers });
+    const byKey = new Map(
+      rows.map((row) => [`${row.namespace as string}:${row.value as string}`, toProfile(row.profile)]),
+    );
+    return identifiers.map((i) => byKey.get(`${i.namespace}:${i.value}`) ?? null);
   }
 
   async page(after: string, first: number): Promise<{ page: Profile[]; total: number }> {

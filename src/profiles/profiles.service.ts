@@ -1,7 +1,7 @@
 import { checkPageSize, decodeCursor, encodeCursor, toPage, type Page } from '../common/connection';
 import { badInput } from '../common/errors';
 import type { TxRunner } from '../db/executor';
-import { normalizeValue } from '../identity/namespaces';
+import { identifierKey, normalizeValue } from '../identity/namespaces';
 import type { ProfileLoaders } from './profiles.loaders';
 import type { ProfilesRepository } from './profiles.repository';
 import type { Interaction } from './interaction.type';
@@ -19,17 +19,23 @@ export class ProfilesService {
     private readonly settings: ProfilesSettings,
   ) {}
 
-  /** Exactly one of `id` (merged-away ids resolve to the survivor) and `identifier`; null when unknown. */
+  /**
+   * Exactly one of `id` (merged-away ids resolve to the survivor) and `identifier`; null when unknown.
+   * Goes through the request's loaders, so a query asking for many profiles at once makes one round trip.
+   */
   async profile(
+    loaders: ProfileLoaders,
     id: string | null | undefined,
     identifier: { namespace: string; value: string } | null | undefined,
   ): Promise<Profile | null> {
     if ((id == null) === (identifier == null)) {
       throw badInput('profile takes exactly one of id and identifier', { arguments: ['id', 'identifier'] });
     }
-    if (id != null) return this.repository.byId(id);
+    if (id != null) return loaders.profile.load(id);
     const namespace = identifier!.namespace.trim().toLowerCase();
-    return this.repository.byIdentifier(namespace, normalizeValue(namespace, identifier!.value));
+    return loaders.profileByIdentifier.load(
+      identifierKey(namespace, normalizeValue(namespace, identifier!.value)),
+    );
   }
 
   async profiles(first: number, after: string | null | undefined): Promise<Page<Profile>> {

@@ -106,34 +106,28 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
     const type = (error as { type?: string } | null)?.type;
     if (res.headersSent) return next(error);
     if (type === 'entity.too.large') {
-      res
-        .status(413)
-        .json({
-          errors: [
-            {
-              message: `request body larger than ${config.MAX_BATCH_BYTES} bytes`,
-              extensions: { code: 'PAYLOAD_TOO_LARGE' },
-            },
-          ],
-        });
+      res.status(413).json({
+        errors: [
+          {
+            message: `request body larger than ${config.MAX_BATCH_BYTES} bytes`,
+            extensions: { code: 'PAYLOAD_TOO_LARGE' },
+          },
+        ],
+      });
     } else if (type === 'entity.parse.failed') {
-      res
-        .status(400)
-        .json({
-          errors: [
-            {
-              message: `the body is not valid JSON: ${(error as Error).message}`,
-              extensions: { code: 'BAD_REQUEST' },
-            },
-          ],
-        });
+      res.status(400).json({
+        errors: [
+          {
+            message: `the body is not valid JSON: ${(error as Error).message}`,
+            extensions: { code: 'BAD_REQUEST' },
+          },
+        ],
+      });
     } else {
       logger.error('request failed', { error });
-      res
-        .status(500)
-        .json({
-          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
-        });
+      res.status(500).json({
+        errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      });
     }
   });
 

@@ -1,0 +1,152 @@
+import { serverAudits } from 'graphql-http';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { identify, track } from '../helpers/events';
+import { unique } from '../helpers/neo4j';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+interface InteractionPage {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: Array<{ node: { event: string } }>;
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ MAX_PAGE_SIZE: '50' });
+});
+afterAll(() => server.close());
+
+describe('GraphQL over HTTP', () => {
+  // The GraphQL-over-HTTP spec's server audits (graphql-http): every MUST holds.
+  for (const audit of serverAudits({ url: () => server.graphqlUrl })) {
+    if (!audit.name.startsWith('MUST')) continue;
+    it(audit.name, async () => {
+      const result = await audit.fn();
+      expect({ status: result.status, reason: result.status === 'ok' ? undefined : result.reason }).toEqual({
+        status: 'ok',
+        reason: undefined,
+      });
+    });
+  }
+
+  it('profile() with both or neither argument is a BAD_USER_INPUT error on its path', async () => {
+    for (const args of ['', '(id: "x", identifier: { namespace: "user_id", value: "y" })']) {
+      const { status, body } = await server.gql(`{ profile${args} { id } }`);
+      expect(status).toBe(200);
+      expect(body.data).toEqual({ profile: null });
+      expect(body.errors).toEqual([
+        expect.objectContaining({
+          message: 'profile takes exactly one of id and identifier',
+          path: ['profile'],
+          extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+        }),
+      ]);
+    }
+  });
+
+  it('a page size over the cap is a clear error naming the cap', async () => {
+    const { body } = await server.gql('{ profiles(first: 51) { totalCount } }');
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'first must be at most 50 (got 51); page through with after',
+      path: ['profiles'],
+      extensions: { code: 'BAD_USER_INPUT', argument: 'first', max: 50 },
+    });
+  });
+
+  it('a cursor the server did not hand out is refused', async () => {
+    const { body } = await server.gql('{ profiles(after: "not-a-cursor") { totalCount } }');
+    expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
+  });
+
+  it('ingests events through the ingest mutation, rejecting bad ones by index', async () => {
+    const u = unique('gql');
+    const { body } = await server.gql(
+      `mutation ($events: [EventInput!]!) { ingest(events: $events) { accepted duplicates rejected { index messageId reason } } }`,
+      {
+        events: [
+          { ...identify({ userId: u, traits: { plan: 'gold' } }), type: 'IDENTIFY' },
+          { ...track('Nope', {}), type: 'TRACK' },
+        ],
+      },
+    );
+    expect(body.data).toEqual({
+      ingest: {
+        accepted: 1,
+        duplicates: 0,
+        rejected: [{ index: 1, messageId: expect.any(String), reason: 'userId or anonymousId is required' }],
+      },
+    });
+    const read = await server.gql(
+      'query ($v: String!) { profile(identifier: { namespace: "user_id", value: $v }) { traits } }',
+      { v: u },
+    );
+    expect(read.body.data).toEqual({ profile: { traits: { plan: 'gold' } } });
+  });
+
+  it('a bad timestamp in the ingest mutation is a variables error with its path', async () => {
+    const { status, body } = await server.gql(
+      `mutation ($events: [EventInput!]!) { ingest(events: $events) { accepted } }`,
+      {
+        events: [{ type: 'TRACK', event: 'x', userId: 'u', messageId: 'm', timestamp: 'yesterday' }],
+      },
+    );
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.message).toMatch(/\$events.*\[0\].*timestamp/);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('pages through interactions newest first without gaps or repeats', async () => {
+    const u = unique('page');
+    await server.portrait.services.ingest.ingest(
+      Array.from({ length: 7 }, (_, i) => track(`E${i}`, { userId: u, day: i })),
+    );
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { body } = (await server.gql(
+        `query ($v: String!, $after: String) { profile(identifier: { namespace: "user_id", value: $v }) {
+          interactions(first: 3, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { event } } } } }`,
+        { v: u, after },
+      )) as { body: { data: { profile: { interactions: InteractionPage } } } };
+      const page = body.data.profile.interactions;
+      expect(page.totalCount).toBe(7);
+      seen.push(...page.edges.map((e) => e.node.event));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(['E6', 'E5', 'E4', 'E3', 'E2', 'E1', 'E0']);
+  });
+});
+
+describe('GraphQL over WebSocket (graphql-ws)', () => {
+  it('answers a query on the same path with the official client', async () => {
+    const u = unique('ws');
+    await server.portrait.services.ingest.ingest([identify({ userId: u, traits: { name: 'Socket' } })]);
+    const client = createClient({ url: server.websocketUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const result = await new Promise<unknown>((resolve, reject) => {
+        let value: unknown;
+        client.subscribe(
+          {
+            query:
+              'query ($v: String!) { profile(identifier: { namespace: "user_id", value: $v }) { traits } }',
+            variables: { v: u },
+          },
+          { next: (data) => (value = data), error: reject, complete: () => resolve(value) },
+        );
+      });
+      expect(result).toEqual({ data: { profile: { traits: { name: 'Socket' } } } });
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe('health', () => {
+  it('answers 200 while Neo4j is reachable', async () => {
+    const response = await fetch(`${server.url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', neo4j: 'reachable' });
+  });
+});

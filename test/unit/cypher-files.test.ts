@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { camelCase, cypherRoot } from '../../src/db/cypher';
+
+const srcRoot = join(cypherRoot, '..', 'src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+/** domain/file pairs named in defineQueries('domain', ['file', ...]) calls. */
+function registered(): Set<string> {
+  const names = new Set<string>();
+  for (const file of sourceFiles(srcRoot)) {
+    for (const call of readFileSync(file, 'utf8').matchAll(
+      /defineQueries\(\s*'([a-z-]+)',\s*\[([^\]]*)\]/g,
+    )) {
+      for (const name of call[2]!.matchAll(/'([a-z0-9-]+)'/g)) names.add(`${call[1]}/${name[1]}`);
+    }
+  }
+  return names;
+}
+
+const files = readdirSync(cypherRoot, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== 'schema')
+  .flatMap((dir) =>
+    readdirSync(join(cypherRoot, dir.name))
+      .filter((f) => f.endsWith('.cypher'))
+      .map((f) => `${dir.name}/${f.replace(/\.cypher$/, '')}`),
+  );
+
+describe('cypher/', () => {
+  it('holds no query that the code does not load, and the code loads no missing file', () => {
+    expect([...registered()].sort()).toEqual([...files].sort());
+  });
+
+  it.each(files)('%s says what it does and lists its parameters', (file) => {
+    const text = readFileSync(join(cypherRoot, `${file}.cypher`), 'utf8');
+    expect(text.startsWith('//')).toBe(true);
+    const used = new Set([...text.matchAll(/\$([A-Za-z_]\w*)/g)].map((m) => m[1]));
+    const header = text.split('\n').find((line) => line.startsWith('// params:')) ?? '';
+    for (const param of used) expect(`${file}: ${header}`).toContain(`$${param}`);
+  });
+
+  it('names queries in camelCase from kebab-case files', () => {
+    expect(camelCase('profiles-by-identifiers')).toBe('profilesByIdentifiers');
+  });
+});
