@@ -1,9 +1,45 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSchema, findBreakingChanges, findDangerousChanges } from 'graphql';
 import { buildPortraitSchema, printSortedSchema } from '../../src/server/schema';
 
 const root = join(__dirname, '..', '..');
+const contractCopy = join(root, 'test', 'contract', 'portrait.graphql');
+const sharedContract = join(root, '..', 'shared', 'contract', 'portrait.graphql');
+
+/** Parts of the contract that later issues build; everything else must be there, unchanged. */
+const NOT_YET_BUILT = new Set([
+  'IdentityLink',
+  'Rfm',
+  'ProductRelation',
+  'ProductRecommendation',
+  'TagKind',
+  'TagCategory',
+  'Tag',
+  'ProfileTag',
+  'Segment',
+  'MembershipChange',
+  'SegmentMembershipChange',
+  'LookalikeSeed',
+  'LookalikeMatch',
+  'Subscription',
+  'Profile.tags',
+  'Profile.segments',
+  'Profile.lifecycleStage',
+  'Profile.rfm',
+  'Product.related',
+  'Query.identityPath',
+  'Query.relatedProducts',
+  'Query.recommendations',
+  'Query.tagCategories',
+  'Query.tag',
+  'Query.segment',
+  'Query.segments',
+  'Query.lookalikes',
+  'Mutation.createSegment',
+  'Mutation.deleteSegment',
+  'Mutation.forgetProfile',
+]);
 
 describe('schema/schema.graphql', () => {
   it('is exactly what the code emits (run `npm run schema` after changing the API)', async () => {
@@ -11,25 +47,24 @@ describe('schema/schema.graphql', () => {
     expect(readFileSync(join(root, 'schema', 'schema.graphql'), 'utf8')).toBe(emitted);
   });
 
-  it('keeps every name of the public contract that it implements, with its type and defaults', () => {
-    // check-contract lists what is missing; fields of later issues may be missing, nothing may change.
-    let output: string;
-    try {
-      output = execFileSync(
-        'node',
-        [join(root, '..', 'shared', 'tools', 'check-contract.mjs'), 'schema/schema.graphql'],
-        {
-          cwd: root,
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout ?? '');
-    }
-    const problems = output
-      .split('\n')
-      .filter((line) => /^[A-Z_]+:/.test(line) && !/^(TYPE_REMOVED|FIELD_REMOVED):/.test(line));
+  it('keeps every name, type and default of the public contract (as ../shared/tools/check-contract.mjs does)', () => {
+    const contract = buildSchema(readFileSync(contractCopy, 'utf8'));
+    const ours = buildSchema(readFileSync(join(root, 'schema', 'schema.graphql'), 'utf8'));
+    const problems = [
+      ...findBreakingChanges(contract, ours),
+      ...findDangerousChanges(contract, ours).filter((c) => c.type === 'ARG_DEFAULT_VALUE_CHANGE'),
+    ]
+      .map((change) => `${change.type}: ${change.description}`)
+      .filter((line) => {
+        const missing = /^(?:TYPE|FIELD)_REMOVED: (\S+) was removed\.$/.exec(line);
+        return !(missing && NOT_YET_BUILT.has(missing[1]!));
+      });
     expect(problems).toEqual([]);
+  });
+
+  it('tests against the current contract', () => {
+    // The copy in test/contract keeps this check meaningful where ../shared is absent (a bare clone).
+    if (existsSync(sharedContract))
+      expect(readFileSync(contractCopy, 'utf8')).toBe(readFileSync(sharedContract, 'utf8'));
   });
 });
