@@ -62,6 +62,12 @@ const schema = z.object({
     .describe(
       'Comma-separated namespaces whose traits win over newer ones from lower-ranked namespaces, highest first (e.g. `user_id,email`).',
     ),
+  IDENTITY_RULES_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'JSON file of identity rules (namespaces, sharedAfterAccounts, blockedValues) applied at start; see Identity rules.',
+    ),
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error'])
     .default('info')

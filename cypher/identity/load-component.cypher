@@ -18,8 +18,8 @@ CALL {
   OPTIONAL MATCH (n)-[:IN]->(np:Profile)
   RETURN collect({
     namespace: n.namespace, value: n.value, kind: n.kind, firstSeen: n.firstSeen, shared: n.shared,
-    blocked: n.blocked, profileId: np.id, at: r.at, messageId: r.messageId
+    blocked: n.blocked, conflicts: n.conflicts, profileId: np.id, at: r.at, messageId: r.messageId, type: r.type
   }) AS links
 }
 RETURN i.namespace AS namespace, i.value AS value, i.kind AS kind, i.firstSeen AS firstSeen,
-  i.shared AS shared, i.blocked AS blocked, p.id AS profileId, links
+  i.shared AS shared, i.blocked AS blocked, i.conflicts AS conflicts, p.id AS profileId, links

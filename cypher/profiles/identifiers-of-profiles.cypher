@@ -6,6 +6,6 @@ CALL {
   WITH p
   MATCH (p)<-[r:IN|SHARED_IN]-(i:Identifier)
   WITH i, type(r) = 'SHARED_IN' AS shared ORDER BY i.namespace, i.value
-  RETURN collect(i {.namespace, .value, .kind, .firstSeen, .lastSeen, shared: shared}) AS identifiers
+  RETURN collect(i {.namespace, .value, .kind, .firstSeen, .lastSeen, .conflicts, shared: shared}) AS identifiers
 }
 RETURN id, identifiers

@@ -3,3 +3,6 @@ CREATE INDEX interaction_at IF NOT EXISTS FOR (x:Interaction) ON (x.at);
 CREATE INDEX profile_created_at IF NOT EXISTS FOR (p:Profile) ON (p.createdAt);
 CREATE INDEX identifier_shared IF NOT EXISTS FOR (i:Identifier) ON (i.shared);
 CREATE INDEX merged_profile_anchor IF NOT EXISTS FOR (m:MergedProfile) ON (m.anchor);
+CREATE INDEX job_started_at IF NOT EXISTS FOR (j:Job) ON (j.startedAt);
+CREATE INDEX profile_size IF NOT EXISTS FOR (p:Profile) ON (p.size);
+CREATE INDEX identifier_conflicts IF NOT EXISTS FOR (i:Identifier) ON (i.conflicts);

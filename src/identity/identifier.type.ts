@@ -1,4 +1,4 @@
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { IdentityKind as Kind } from './namespaces';
 
 export enum IdentityKind {
@@ -38,4 +38,49 @@ export class Identifier {
       'True for a device or contact point used by several accounts: listed on each, bridging none.',
   })
   shared!: boolean;
+
+  @Field(() => Int, { description: 'Evidence links of this identifier that a namespace limit refused.' })
+  conflicts!: number;
+}
+
+@ObjectType({ description: 'A change in which identifiers make up a profile.' })
+export class IdentityChange {
+  @Field({
+    description:
+      'MERGED: the profile otherId was merged into this one; SPLIT_FROM: this profile was split off otherId; SPLIT_INTO: identifiers of this profile went to otherId.',
+  })
+  kind!: string;
+
+  @Field({ description: 'When Portrait made the change.' })
+  at!: Date;
+
+  @Field(() => ID)
+  otherId!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The event whose evidence caused a merge.' })
+  messageId!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When that event happened.' })
+  eventAt!: Date | null;
+}
+
+@ObjectType({
+  description:
+    'One piece of evidence that joined two identifiers: the event that carried both, and the rule that accepted it.',
+})
+export class IdentityLink {
+  @Field(() => Identifier)
+  from!: Identifier;
+
+  @Field(() => Identifier)
+  to!: Identifier;
+
+  @Field(() => ID, { nullable: true })
+  messageId!: string | null;
+
+  @Field()
+  at!: Date;
+
+  @Field({ description: 'identify, alias, or same-event (a track, page or screen call carried both).' })
+  rule!: string;
 }

@@ -14,9 +14,11 @@ import { ruleFor, type IdentityKind, type IdentityRules } from './namespaces';
 export interface StitchNode {
   readonly key: string;
   readonly namespace: string;
+  /** Kind under the rules in force (the stored one may be stale after a rule change). */
   readonly kind: IdentityKind;
   /** Epoch ms of the earliest event that carried it. */
   readonly firstSeen: number;
+  /** Blocked under the rules in force. */
   readonly blocked: boolean;
   /** Shared as stored; `partition` recomputes it for nodes whose links were all loaded. */
   readonly shared: boolean;
@@ -24,6 +26,8 @@ export interface StitchNode {
   readonly profileId: string | null;
   /** True when every link of the node is in the component (false for shared leaves not expanded). */
   readonly linksComplete: boolean;
+  /** What is stored now, so that only changes are written. */
+  readonly stored: { readonly kind: IdentityKind; readonly blocked: boolean; readonly conflicts: number };
 }
 
 export interface StitchLink {
@@ -31,6 +35,8 @@ export interface StitchLink {
   readonly b: string;
   readonly at: number;
   readonly messageId: string;
+  /** Type of the earliest event that carried both (identify, track, alias, ...). */
+  readonly type?: string;
 }
 
 /** A profile id that may own a group: a live profile of the component or a merged one that can come back. */
@@ -64,12 +70,20 @@ export interface StitchPlan {
   readonly retired: readonly PlannedRetirement[];
   /** Identifiers in no profile because they are shared: each with the profiles of the accounts it serves. */
   readonly shared: ReadonlyArray<{ readonly key: string; readonly profileIds: readonly string[] }>;
-  /** Identifiers whose profile changes (profileId null: leaves every profile). */
-  readonly moves: ReadonlyArray<{
-    readonly key: string;
-    readonly profileId: string | null;
-    readonly shared: boolean;
-  }>;
+  /** Identifiers whose profile or stored state changes (profileId null: in no profile). */
+  readonly moves: readonly IdentifierUpdate[];
+  /** Profiles founded by a split, with the live profile(s) their identifiers came from. */
+  readonly splits: ReadonlyArray<{ readonly id: string; readonly from: readonly string[] }>;
+}
+
+export interface IdentifierUpdate {
+  readonly key: string;
+  readonly profileId: string | null;
+  readonly shared: boolean;
+  readonly blocked: boolean;
+  readonly kind: IdentityKind;
+  /** Evidence links of this identifier that a namespace limit refused. */
+  readonly conflicts: number;
 }
 
 function compareNodes(x: StitchNode, y: StitchNode): number {
@@ -183,8 +197,10 @@ export interface Partition {
   /** Groups of identifier keys, each sorted, in order of their first key. */
   readonly groups: string[][];
   readonly shared: Set<string>;
-  /** The links that joined two sets, in the order applied (to tell which event caused a merge). */
+  /** The links that joined two sets, in the order applied: the evidence that explains each profile. */
   readonly joins: readonly StitchLink[];
+  /** Links between active identifiers that a namespace limit refused. */
+  readonly vetoed: readonly StitchLink[];
 }
 
 /** The profiles of one component, as a function of its nodes, links and rules only. */
@@ -198,10 +214,13 @@ export function partition(
   const activeKeys = new Set(active.map((node) => node.key));
   const uf = new UnionFind(active);
   const joins: StitchLink[] = [];
+  const vetoed: StitchLink[] = [];
   const limitOf = (namespace: string): number => ruleFor(rules, namespace).limit;
   for (const link of orderLinks(links, nodes, rules)) {
     if (!activeKeys.has(link.a) || !activeKeys.has(link.b)) continue;
-    if (uf.tryUnion(link.a, link.b, limitOf) === 'joined') joins.push(link);
+    const outcome = uf.tryUnion(link.a, link.b, limitOf);
+    if (outcome === 'joined') joins.push(link);
+    else if (outcome === 'vetoed') vetoed.push(link);
   }
   const byRoot = new Map<string, string[]>();
   for (const node of active) {
@@ -211,7 +230,7 @@ export function partition(
     else byRoot.set(root, [node.key]);
   }
   const groups = [...byRoot.values()].map((group) => group.sort()).sort((x, y) => (x[0]! < y[0]! ? -1 : 1));
-  return { groups, shared, joins };
+  return { groups, shared, joins, vetoed };
 }
 
 /** The link at which the set holding `a` first joined the set holding `b`, replaying the joins in order. */
@@ -320,14 +339,46 @@ export function planProfiles(
     retired.push({ id: candidate.id, into, reason: into ? 'MERGED' : 'DISSOLVED', link: null });
   }
 
-  const moves: Array<{ key: string; profileId: string | null; shared: boolean }> = [];
-  for (const node of nodes.values()) {
-    const group = groupOf.get(node.key);
-    const target = group === undefined ? null : owner[group]!;
-    const isShared = part.shared.has(node.key);
-    if (target !== node.profileId || isShared !== node.shared)
-      moves.push({ key: node.key, profileId: target, shared: isShared });
+  const conflicts = new Map<string, number>();
+  for (const link of part.vetoed) {
+    conflicts.set(link.a, (conflicts.get(link.a) ?? 0) + 1);
+    conflicts.set(link.b, (conflicts.get(link.b) ?? 0) + 1);
   }
+  const moves: IdentifierUpdate[] = [];
+  for (const node of nodes.values()) {
+    // A shared leaf's links were not all loaded: its state is not ours to recount.
+    if (!node.linksComplete) continue;
+    const group = groupOf.get(node.key);
+    const update: IdentifierUpdate = {
+      key: node.key,
+      profileId: group === undefined ? null : owner[group]!,
+      shared: part.shared.has(node.key),
+      blocked: node.blocked,
+      kind: node.kind,
+      conflicts: conflicts.get(node.key) ?? 0,
+    };
+    if (
+      update.profileId !== node.profileId ||
+      update.shared !== node.shared ||
+      update.blocked !== node.stored.blocked ||
+      update.kind !== node.stored.kind ||
+      update.conflicts !== node.stored.conflicts
+    ) {
+      moves.push(update);
+    }
+  }
+
+  const splits = profiles
+    .filter((p) => p.origin !== 'kept')
+    .map((p) => ({
+      id: p.id,
+      from: [
+        ...new Set(
+          p.members.map((key) => nodes.get(key)?.profileId).filter((id): id is string => !!id && id !== p.id),
+        ),
+      ].sort(),
+    }))
+    .filter((split) => split.from.length > 0);
 
   const servedBy = new Map<string, Set<string>>();
   const serve = (sharedKey: string, account: string): void => {
@@ -344,5 +395,5 @@ export function planProfiles(
   const shared = [...part.shared]
     .sort()
     .map((key) => ({ key, profileIds: [...(servedBy.get(key) ?? [])].sort() }));
-  return { profiles, retired, shared, moves };
+  return { profiles, retired, shared, moves, splits };
 }

@@ -10,6 +10,7 @@ const Q = defineQueries('ingest', [
   'upsert-products',
   'create-interactions',
   'any-event',
+  'record-carriers',
 ] as const);
 
 export interface EventClaim {
@@ -37,6 +38,13 @@ export interface LinkUpsert {
   messageId: string;
   type: string;
   count: number;
+}
+
+export interface CarrierCreate {
+  messageId: string;
+  namespace: string;
+  value: string;
+  primary: boolean;
 }
 
 export interface CategoryUpsert {
@@ -115,6 +123,10 @@ export class IngestRepository {
   ): Promise<void> {
     if (categories.length > 0) await tx.run(Q.upsertCategories, { categories });
     if (products.length > 0) await tx.run(Q.upsertProducts, { products });
+  }
+
+  async recordCarriers(tx: TxRunner, carriers: readonly CarrierCreate[]): Promise<void> {
+    if (carriers.length > 0) await tx.run(Q.recordCarriers, { carriers });
   }
 
   async createInteractions(tx: TxRunner, interactions: readonly InteractionCreate[]): Promise<void> {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor, TxRunner } from '../db/executor';
 import type { IdentityService } from '../identity/identity.service';
-import type { IdentityRules } from '../identity/namespaces';
 import { splitKey } from '../identity/namespaces';
-import type { ProfilesService } from '../profiles/profiles.service';
+import type { ProfileChanges } from '../profiles/profile-changes';
 import { applyTraits, parseStoredTraits } from '../profiles/traits';
 import { categoryAncestry } from './ecommerce';
 import type {
+  CarrierCreate,
   CategoryUpsert,
   IdentifierUpsert,
   IngestRepository,
@@ -44,9 +44,6 @@ export interface IngestSettings {
   readonly chunkSize: number;
 }
 
-/** Listeners told, after commit, which profiles an ingestion changed (segments and tags re-evaluate them). */
-export type ProfilesChangedListener = (profileIds: readonly string[]) => void;
-
 function withDefaults(event: unknown, defaults: Record<string, unknown> | undefined): unknown {
   if (!defaults || !event || typeof event !== 'object' || Array.isArray(event)) return event;
   const own = event as Record<string, unknown>;
@@ -74,25 +71,17 @@ function earlier(a: { at: number; messageId: string }, b: { at: number; messageI
  * order of events, so a retried request or chunk changes nothing twice.
  */
 export class IngestService {
-  private readonly listeners = new Set<ProfilesChangedListener>();
-
   constructor(
     private readonly executor: Executor,
     private readonly repository: IngestRepository,
     private readonly identity: IdentityService,
-    private readonly profiles: ProfilesService,
-    private readonly rules: () => IdentityRules,
+    private readonly changes: ProfileChanges,
     private readonly settings: IngestSettings,
   ) {}
 
   /** True once any event was ingested. */
   hasEvents(): Promise<boolean> {
     return this.repository.anyEvent();
-  }
-
-  onProfilesChanged(listener: ProfilesChangedListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** Validates and applies `events`; resolves once every accepted event is committed. */
@@ -103,7 +92,7 @@ export class IngestService {
     const seen = new Set<string>();
     let duplicates = 0;
     const normalizeOptions = {
-      rules: this.rules(),
+      rules: this.identity.rules(),
       receivedAt,
       maxEventBytes: this.settings.maxEventBytes,
       ...(options.impliedType ? { impliedType: options.impliedType } : {}),
@@ -134,7 +123,7 @@ export class IngestService {
       accepted += outcome.fresh;
       duplicates += chunk.length - outcome.fresh;
       options.onChunk?.({ done: Math.min(start + chunk.length, valid.length), total: valid.length });
-      if (outcome.profiles.length > 0) for (const listener of this.listeners) listener(outcome.profiles);
+      this.changes.committed(outcome.profiles);
     }
     return { accepted, duplicates, rejected };
   }
@@ -214,8 +203,8 @@ export class IngestService {
     await this.writeCatalogue(tx, events);
     await this.repository.createInteractions(tx, this.interactionsOf(events));
 
+    await this.repository.recordCarriers(tx, this.carriersOf(events));
     const outcome = await this.identity.stitch(tx, new Set(identifiers.keys()), now);
-    await this.profiles.refreshSummaries(tx, outcome.touchedProfiles, now);
     return { fresh: events.length, profiles: outcome.touchedProfiles };
   }
 
@@ -274,6 +263,20 @@ export class IngestService {
       orderedCategories,
       [...products.values()].map(({ messageId: _messageId, ...product }) => product),
     );
+  }
+
+  /** Which identifiers each event carried: the evidence behind the links, kept so it can be erased. */
+  private carriersOf(events: readonly NormalizedEvent[]): CarrierCreate[] {
+    return events
+      .filter((event) => event.identifiers.length > 1)
+      .flatMap((event) =>
+        event.identifiers.map((id) => ({
+          messageId: event.messageId,
+          namespace: id.namespace,
+          value: id.value,
+          primary: id.key === event.primary.key,
+        })),
+      );
   }
 
   private interactionsOf(events: readonly NormalizedEvent[]): InteractionCreate[] {

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { Identifier } from '../identity/identifier.type';
+import { Identifier, IdentityChange } from '../identity/identifier.type';
 import { IdentifierInput } from '../identity/identity.input';
 import type { Context } from '../server/context';
 import { InteractionConnection } from './interaction.type';
@@ -34,6 +34,14 @@ export class ProfileResolver {
   })
   mergedIds(@Root() profile: Profile, @Ctx() ctx: Context): Promise<string[]> {
     return ctx.loaders.profiles.mergedIds.load(profile.id);
+  }
+
+  @FieldResolver(() => [IdentityChange], {
+    description:
+      'How this profile came to be: merges into it and splits off it, newest first, with the event that caused each merge.',
+  })
+  mergeHistory(@Root() profile: Profile, @Ctx() ctx: Context): Promise<IdentityChange[]> {
+    return ctx.loaders.profiles.changes.load(profile.id);
   }
 
   @FieldResolver(() => [Identifier])

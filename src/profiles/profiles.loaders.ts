@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Identifier } from '../identity/identifier.type';
+import type { Identifier, IdentityChange } from '../identity/identifier.type';
 import { splitKey } from '../identity/namespaces';
 import type { InteractionPageRows, ProfilesRepository } from './profiles.repository';
 import type { Profile } from './profile.type';
@@ -16,6 +16,7 @@ export interface ProfileLoaders {
   profileByIdentifier: DataLoader<string, Profile | null>;
   identifiers: DataLoader<string, Identifier[]>;
   mergedIds: DataLoader<string, string[]>;
+  changes: DataLoader<string, IdentityChange[]>;
   interactions: DataLoader<InteractionPageKey, InteractionPageRows, string>;
 }
 
@@ -32,6 +33,7 @@ export function createProfileLoaders(repository: ProfilesRepository): ProfileLoa
     profileByIdentifier: new DataLoader((keys) => repository.byIdentifiers(keys.map(splitKey))),
     identifiers: new DataLoader((ids) => repository.identifiersOf(ids)),
     mergedIds: new DataLoader((ids) => repository.mergedIdsOf(ids)),
+    changes: new DataLoader((ids) => repository.changesOf(ids)),
     interactions: new DataLoader(
       async (keys) => {
         // Keys asking for the same page shape share one query.

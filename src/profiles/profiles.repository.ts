@@ -1,8 +1,8 @@
 import { defineQueries } from '../db/cypher';
 import type { Executor, Row, TxRunner } from '../db/executor';
 import { toDate } from '../common/scalars';
-import type { IdentityKind } from '../identity/namespaces';
-import type { Identifier } from '../identity/identifier.type';
+import type { Identifier, IdentityChange } from '../identity/identifier.type';
+import { toIdentifier } from '../identity/identity.repository';
 import type { Interaction } from './interaction.type';
 import type { Profile } from './profile.type';
 
@@ -13,6 +13,7 @@ const Q = defineQueries('profiles', [
   'identifiers-of-profiles',
   'merged-ids-of-profiles',
   'interactions-of-profiles',
+  'changes-of-profiles',
   'member-traits',
   'write-summaries',
 ] as const);
@@ -29,6 +30,8 @@ export interface ProfileSummary {
   traits: string;
   firstSeen: number | null;
   lastSeen: number | null;
+  /** Number of identifiers (graph health lists the largest profiles). */
+  size: number;
 }
 
 export interface InteractionPageRows {
@@ -45,17 +48,6 @@ function toProfile(row: unknown): Profile {
     updatedAt: toDate(p.updatedAt) ?? new Date(0),
     firstSeen: toDate(p.firstSeen),
     lastSeen: toDate(p.lastSeen),
-  };
-}
-
-function toIdentifier(row: Record<string, unknown>): Identifier {
-  return {
-    namespace: row.namespace as string,
-    value: row.value as string,
-    kind: row.kind as IdentityKind,
-    firstSeen: toDate(row.firstSeen) ?? new Date(0),
-    lastSeen: toDate(row.lastSeen) ?? new Date(0),
-    shared: row.shared === true,
   };
 }
 
@@ -136,6 +128,23 @@ export class ProfilesRepository {
         total: row.total as number,
       }),
       { page: [], total: 0 },
+    );
+  }
+
+  async changesOf(ids: readonly string[]): Promise<IdentityChange[][]> {
+    const rows = await this.executor.read(Q.changesOfProfiles, { ids });
+    return inOrder(
+      ids,
+      rows,
+      (row) =>
+        (row.changes as Array<Record<string, unknown>>).map((c) => ({
+          kind: c.kind as string,
+          at: toDate(c.at) ?? new Date(0),
+          otherId: c.otherId as string,
+          messageId: (c.messageId as string | null) ?? null,
+          eventAt: toDate(c.eventAt),
+        })),
+      [],
     );
   }
 

@@ -78,6 +78,7 @@ export class ProfilesService {
         traits: JSON.stringify(traits),
         firstSeen: first.length > 0 ? Math.min(...first) : null,
         lastSeen: last.length > 0 ? Math.max(...last) : null,
+        size: list.length,
       };
     });
     await this.repository.writeSummaries(tx, summaries, now);

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import type { Driver } from 'neo4j-driver';
+import { parseIdentityRules } from '../identity/rules';
 import type { Config } from '../config';
 import type { Logger } from '../common/logger';
 import { createDriver } from '../db/driver';
@@ -35,6 +37,31 @@ export async function waitForNeo4j(driver: Driver, logger: Logger, timeoutMs = 1
   }
 }
 
+/** Start-up duties: jobs a stopped process left running are failed, configured identity rules applied. */
+async function prepare(services: Services, config: Config, logger: Logger): Promise<void> {
+  const abandoned = await services.jobs.failAbandoned();
+  if (abandoned > 0) logger.warn('marked jobs of a stopped process as failed', { jobs: abandoned });
+  const current = await services.identity.refreshRules();
+  if (config.IDENTITY_RULES_FILE) {
+    let input: unknown;
+    try {
+      input = JSON.parse(readFileSync(config.IDENTITY_RULES_FILE, 'utf8'));
+    } catch (error) {
+      throw new Error(`IDENTITY_RULES_FILE ${config.IDENTITY_RULES_FILE}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const wanted = parseIdentityRules(input);
+    if (JSON.stringify(wanted) !== JSON.stringify(current)) {
+      const { job } = await services.identity.setRules(wanted);
+      logger.info('identity rules applied from file', {
+        file: config.IDENTITY_RULES_FILE,
+        job: job?.id ?? null,
+      });
+    }
+  }
+}
+
 /**
  * Everything `npm start` does before serving: connect, apply the schema, build services and the GraphQL
  * schema, listen. End-to-end tests call it too (with PORT 0).
@@ -49,7 +76,8 @@ export async function startPortrait(
     await waitForNeo4j(driver, logger);
     await applySchema(driver, config.NEO4J_DATABASE, logger);
     const executor = new Executor(driver, config.NEO4J_DATABASE, logger);
-    const services = createServices(executor, config);
+    const services = createServices(executor, config, logger);
+    await prepare(services, config, logger);
     const schema = await buildPortraitSchema();
     const server = await startServer({
       config,

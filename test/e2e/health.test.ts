@@ -20,7 +20,11 @@ describe('GET /health', () => {
   it('answers 503 with the reason while Neo4j cannot be reached', async () => {
     const config = testConfig({ NEO4J_URI: `bolt://127.0.0.1:${await deadPort()}`, NEO4J_RETRY_MS: '200' });
     const driver = createDriver(config);
-    const services = createServices(new Executor(driver, config.NEO4J_DATABASE, silentLogger), config);
+    const services = createServices(
+      new Executor(driver, config.NEO4J_DATABASE, silentLogger),
+      config,
+      silentLogger,
+    );
     const server = await startServer({
       config,
       driver,

@@ -44,7 +44,7 @@ export async function openTestDb(overrides: Record<string, string> = {}): Promis
   const config = testConfig(overrides);
   const driver = createDriver(config);
   const executor = new Executor(driver, config.NEO4J_DATABASE, silentLogger);
-  const services = createServices(executor, config);
+  const services = createServices(executor, config, silentLogger);
   return {
     config,
     driver,

@@ -26,6 +26,7 @@ function component(spec: string[], profileOf: Record<string, string> = {}) {
       shared: false,
       profileId: profileOf[key] ?? null,
       linksComplete: true,
+      stored: { kind: ruleFor(rules, namespace).kind, blocked: false, conflicts: 0 },
     });
   };
   for (const line of spec) {
@@ -150,7 +151,9 @@ describe('profile ids across merges and splits', () => {
       ['P-old', 'kept', ['anonymous_id:a', 'user_id:u']],
     ]);
     expect(plan.retired).toEqual([{ id: 'P-young', into: 'P-old', reason: 'MERGED', link: links[0] }]);
-    expect(plan.moves).toEqual([{ key: 'user_id:u', profileId: 'P-old', shared: false }]);
+    expect(plan.moves).toEqual([
+      { key: 'user_id:u', profileId: 'P-old', shared: false, blocked: false, kind: 'ACCOUNT', conflicts: 0 },
+    ]);
   });
 
   it('a split keeps the id with its anchor and revives a merged-away id for the other half', () => {
@@ -169,7 +172,10 @@ describe('profile ids across merges and splits', () => {
       ['P1', 'kept', ['anonymous_id:a']],
       ['P2', 'revived', ['user_id:u']],
     ]);
-    expect(plan.moves).toEqual([{ key: 'user_id:u', profileId: 'P2', shared: false }]);
+    expect(plan.moves).toEqual([
+      { key: 'user_id:u', profileId: 'P2', shared: false, blocked: false, kind: 'ACCOUNT', conflicts: 0 },
+    ]);
+    expect(plan.splits).toEqual([{ id: 'P2', from: ['P1'] }]);
   });
 
   it('a profile whose anchor became shared resolves to where most of its identifiers went', () => {

@@ -18,7 +18,7 @@ const config = loadConfig({ ...process.env, DEMO_DATA: 'false' });
 const driver = createDriver(config);
 await applySchema(driver, config.NEO4J_DATABASE, silentLogger);
 const executor = new Executor(driver, config.NEO4J_DATABASE, silentLogger);
-const services = createServices(executor, config);
+const services = createServices(executor, config, silentLogger);
 const byQuery = new Map();
 executor.onQuery((e) => {
   const s = byQuery.get(e.query) ?? { n: 0, ms: 0 };

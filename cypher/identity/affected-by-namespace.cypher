@@ -1,0 +1,7 @@
+// One page of the identifiers of a namespace, in value order, after the given value ('' first).
+// params: $namespace, $after, $first
+MATCH (i:Identifier)
+WHERE i.namespace = $namespace AND i.value > $after
+RETURN i.value AS value
+ORDER BY i.value
+LIMIT toInteger($first)

@@ -1,0 +1,4 @@
+// The identity rules in force (JSON) and their version; none until rules were first configured.
+// params: none
+MATCH (r:IdentityRules {id: 'current'})
+RETURN r.version AS version, r.json AS json

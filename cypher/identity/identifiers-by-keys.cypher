@@ -1,0 +1,5 @@
+// Identifiers by namespace and value.
+// params: $identifiers: [{namespace, value}]
+UNWIND $identifiers AS k
+MATCH (i:Identifier {namespace: k.namespace, value: k.value})
+RETURN i {.namespace, .value, .kind, .firstSeen, .lastSeen, .conflicts, .shared} AS identifier

@@ -1,0 +1,7 @@
+// The live profiles the given identifiers belong to, without locking them (read-only analysis).
+// params: $keys: [{namespace, value}], $except: profile ids already known, $now (unused; same shape as lock-profiles)
+UNWIND $keys AS k
+MATCH (:Identifier {namespace: k.namespace, value: k.value})-[:IN]->(p:Profile)
+WHERE NOT p.id IN $except
+WITH DISTINCT p ORDER BY p.id
+RETURN p.id AS id, p.anchor AS anchor, p.createdAt AS createdAt

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../common/logger';
+import { checkPageSize } from '../common/connection';
+import { JobState, type Job } from './job.type';
+import type { JobsRepository } from './jobs.repository';
+
+/** What a job's work reports as it goes. */
+export interface JobProgress {
+  /** Sets the total units of work once known. */
+  total(total: number): void;
+  /** Adds `n` finished units; written at most once a second. */
+  advance(n: number): Promise<void>;
+}
+
+/** A job whose progress writes stopped this long ago is considered abandoned (its process died). */
+const ABANDONED_AFTER_MS = 10 * 60_000;
+
+/**
+ * Long-running work with progress recorded in the graph, so any API instance can report it. The work runs in
+ * this process after `start` returns; its failure is recorded on the job, never thrown to the caller.
+ */
+export class JobsService {
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly repository: JobsRepository,
+    private readonly logger: Logger,
+    private readonly maxPageSize: number,
+  ) {}
+
+  async start(
+    kind: string,
+    message: string | null,
+    work: (progress: JobProgress) => Promise<string | void>,
+  ): Promise<Job> {
+    const job = await this.repository.create(randomUUID(), kind, null, message);
+    let done = 0;
+    let total: number | null = null;
+    let lastWrite = Date.now();
+    const progress: JobProgress = {
+      total: (n) => {
+        total = n;
+      },
+      advance: async (n) => {
+        done += n;
+        if (Date.now() - lastWrite > 1000) {
+          lastWrite = Date.now();
+          await this.repository.update(job.id, { done, total, state: JobState.RUNNING });
+        }
+      },
+    };
+    const run = (async () => {
+      try {
+        const summary = await work(progress);
+        await this.repository.update(job.id, {
+          done,
+          total,
+          state: JobState.SUCCEEDED,
+          message: summary ?? null,
+        });
+      } catch (error) {
+        this.logger.error('job failed', { job: job.id, kind, error });
+        await this.repository
+          .update(job.id, {
+            done,
+            total,
+            state: JobState.FAILED,
+            error: error instanceof Error ? error.message : String(error),
+          })
+          .catch(() => undefined);
+      }
+    })();
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+    return job;
+  }
+
+  job(id: string): Promise<Job | null> {
+    return this.repository.byIds([id]).then(([job]) => job ?? null);
+  }
+
+  jobs(kind: string | null, first: number): Promise<Job[]> {
+    checkPageSize(first, this.maxPageSize);
+    return this.repository.recent(kind, first);
+  }
+
+  /** Marks as failed the jobs a stopped process left running (called at start-up). */
+  failAbandoned(): Promise<number> {
+    return this.repository.failAbandoned(Date.now() - ABANDONED_AFTER_MS);
+  }
+
+  /** Resolves when every job started by this process has finished (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+}
