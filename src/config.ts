@@ -62,6 +62,33 @@ const schema = z.object({
     .describe(
       'Comma-separated namespaces whose traits win over newer ones from lower-ranked namespaces, highest first (e.g. `user_id,email`).',
     ),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be a redis:// URL')
+    .optional()
+    .describe(
+      'Redis for fanning segment changes out to subscribers on every API instance. Unset: in memory (one instance).',
+    ),
+  SCHEDULER_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60_000)
+    .describe(
+      'How often time windows are re-checked, so profiles leave "active in the last 7 days" when it passes; models retrain daily. 0: off.',
+    ),
+  LIFECYCLE_NEW_DAYS: positiveInt
+    .default(30)
+    .describe('Lifecycle: first seen within this many days (and at most one order) is NEW.'),
+  LIFECYCLE_ACTIVE_DAYS: positiveInt
+    .default(30)
+    .describe('Lifecycle: last seen within this many days is ACTIVE.'),
+  LIFECYCLE_AT_RISK_DAYS: positiveInt
+    .default(90)
+    .describe('Lifecycle: last seen within this many days (but not active) is AT_RISK.'),
+  LIFECYCLE_DORMANT_DAYS: positiveInt
+    .default(180)
+    .describe('Lifecycle: last seen within this many days is DORMANT; longer ago is CHURNED.'),
   IDENTITY_RULES_FILE: z
     .string()
     .optional()

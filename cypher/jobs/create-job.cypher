@@ -1,5 +1,5 @@
 // Records a long-running job so its progress can be followed through the API.
-// params: $id, $kind, $total, $message, $now
+// params: $id, $kind, $total, $message, $subject, $now
 CREATE (j:Job {id: $id, kind: $kind, state: 'RUNNING', total: $total, done: 0, message: $message,
-  startedAt: $now, heartbeatAt: $now})
+  subject: $subject, startedAt: $now, heartbeatAt: $now})
 RETURN j {.*} AS job

@@ -3,4 +3,4 @@
 UNWIND $identifiers AS k
 MATCH (:Identifier {namespace: k.namespace, value: k.value})-[:IN]->(p:Profile)
 RETURN k.namespace AS namespace, k.value AS value,
-  p {.id, .traits, .createdAt, .updatedAt, .firstSeen, .lastSeen} AS profile
+  p {.id, .traits, .createdAt, .updatedAt, .firstSeen, .lastSeen, .lifecycleStage, .orders, .monetary, .lastOrderAt, .rfmScore} AS profile

@@ -5,4 +5,4 @@ OPTIONAL MATCH (live:Profile {id: id})
 OPTIONAL MATCH (:MergedProfile {id: id})-[:MERGED_INTO]->(survivor:Profile)
 WITH id, coalesce(live, survivor) AS p
 WHERE p IS NOT NULL
-RETURN id, p {.id, .traits, .createdAt, .updatedAt, .firstSeen, .lastSeen} AS profile
+RETURN id, p {.id, .traits, .createdAt, .updatedAt, .firstSeen, .lastSeen, .lifecycleStage, .orders, .monetary, .lastOrderAt, .rfmScore} AS profile

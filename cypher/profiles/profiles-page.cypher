@@ -4,7 +4,7 @@
 CALL {
   MATCH (p:Profile) WHERE p.id > $after
   WITH p ORDER BY p.id LIMIT toInteger($first) + 1
-  RETURN collect(p {.id, .traits, .createdAt, .updatedAt, .firstSeen, .lastSeen}) AS page
+  RETURN collect(p {.id, .traits, .createdAt, .updatedAt, .firstSeen, .lastSeen, .lifecycleStage, .orders, .monetary, .lastOrderAt, .rfmScore}) AS page
 }
 CALL {
   MATCH (p:Profile) RETURN count(p) AS total

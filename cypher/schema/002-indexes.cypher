@@ -6,3 +6,8 @@ CREATE INDEX merged_profile_anchor IF NOT EXISTS FOR (m:MergedProfile) ON (m.anc
 CREATE INDEX job_started_at IF NOT EXISTS FOR (j:Job) ON (j.startedAt);
 CREATE INDEX profile_size IF NOT EXISTS FOR (p:Profile) ON (p.size);
 CREATE INDEX identifier_conflicts IF NOT EXISTS FOR (i:Identifier) ON (i.conflicts);
+CREATE INDEX segment_change_segment IF NOT EXISTS FOR (c:SegmentChange) ON (c.segmentId, c.seq);
+CREATE INDEX segment_change_at IF NOT EXISTS FOR (c:SegmentChange) ON (c.at);
+CREATE INDEX profile_last_seen IF NOT EXISTS FOR (p:Profile) ON (p.lastSeen);
+CREATE INDEX profile_first_seen IF NOT EXISTS FOR (p:Profile) ON (p.firstSeen);
+CREATE INDEX job_subject IF NOT EXISTS FOR (j:Job) ON (j.subject);

@@ -3,7 +3,7 @@ import { PortraitError } from '../common/errors';
 import type { Executor, TxRunner } from '../db/executor';
 import type { Job } from '../jobs/job.type';
 import type { JobProgress, JobsService } from '../jobs/jobs.service';
-import type { ProfileChanges } from '../profiles/profile-changes';
+import { NOTHING_SETTLED, type ProfileChanges, type Settlement } from '../profiles/profile-changes';
 import type { Identifier } from './identifier.type';
 import type { HealthCounts, IdentityRepository, StoredIdentifier } from './identity.repository';
 import {
@@ -34,10 +34,12 @@ import {
 } from './stitching';
 
 export interface StitchOutcome {
-  /** Live profiles whose members or members' data changed: their summaries need recomputing. */
+  /** Live profiles whose members or members' data changed (settled in the transaction). */
   readonly touchedProfiles: string[];
   readonly merged: number;
   readonly created: number;
+  /** To hand to ProfileChanges.committed once the transaction commits. */
+  readonly settlement: Settlement;
 }
 
 /** A loaded component of the evidence graph: identifiers (with their state under `rules`) and links. */
@@ -227,8 +229,9 @@ export class IdentityService {
           .map((p) => p.id),
       ]),
     ];
-    await this.changes.settle(tx, touchedProfiles, now);
+    const settlement = await this.changes.settle(tx, touchedProfiles, now);
     return {
+      settlement,
       touchedProfiles,
       merged: plan.retired.filter((r) => r.reason === 'MERGED').length,
       created: plan.profiles.filter((p) => p.origin === 'new').length,
@@ -310,12 +313,20 @@ export class IdentityService {
         }
       }
       await this.repository.relinkPairs(tx, [...pairs.values()]);
-      const outcome = touched.size > 0 ? await this.stitch(tx, touched, now) : { touchedProfiles: [] };
-      return { erased: erased.map((e) => e.messageId), profiles: outcome.touchedProfiles };
+      const outcome = touched.size > 0 ? await this.stitch(tx, touched, now) : null;
+      return {
+        erased: erased.map((e) => e.messageId),
+        profiles: outcome?.touchedProfiles ?? [],
+        settlement: outcome?.settlement ?? NOTHING_SETTLED,
+      };
     });
-    this.changes.committed(result.profiles);
+    this.changes.committed(result.settlement);
     const erased = new Set(result.erased);
-    return { ...result, unknown: messageIds.filter((id) => !erased.has(id)) };
+    return {
+      erased: result.erased,
+      profiles: result.profiles,
+      unknown: messageIds.filter((id) => !erased.has(id)),
+    };
   }
 
   /** `path` with each identifier as the API shows it. */
@@ -447,7 +458,7 @@ export class IdentityService {
     const outcome = await this.executor.writeTx('identity.restitch', (tx) =>
       this.stitch(tx, keys, Date.now()),
     );
-    this.changes.committed(outcome.touchedProfiles);
+    this.changes.committed(outcome.settlement);
     return outcome;
   }
 

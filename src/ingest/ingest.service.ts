@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Executor, TxRunner } from '../db/executor';
 import type { IdentityService } from '../identity/identity.service';
 import { splitKey } from '../identity/namespaces';
-import type { ProfileChanges } from '../profiles/profile-changes';
+import { NOTHING_SETTLED, type ProfileChanges, type Settlement } from '../profiles/profile-changes';
 import { applyTraits, parseStoredTraits } from '../profiles/traits';
 import { categoryAncestry } from './ecommerce';
 import type {
@@ -123,7 +123,7 @@ export class IngestService {
       accepted += outcome.fresh;
       duplicates += chunk.length - outcome.fresh;
       options.onChunk?.({ done: Math.min(start + chunk.length, valid.length), total: valid.length });
-      this.changes.committed(outcome.profiles);
+      this.changes.committed(outcome.settlement);
     }
     return { accepted, duplicates, rejected };
   }
@@ -132,7 +132,7 @@ export class IngestService {
     tx: TxRunner,
     chunk: readonly NormalizedEvent[],
     now: number,
-  ): Promise<{ fresh: number; profiles: string[] }> {
+  ): Promise<{ fresh: number; settlement: Settlement }> {
     const fresh = await this.repository.claimEvents(
       tx,
       chunk.map((e) => ({
@@ -145,7 +145,7 @@ export class IngestService {
       randomUUID(),
     );
     const events = chunk.filter((e) => fresh.has(e.messageId));
-    if (events.length === 0) return { fresh: 0, profiles: [] };
+    if (events.length === 0) return { fresh: 0, settlement: NOTHING_SETTLED };
 
     const identifiers = new Map<string, IdentifierUpsert>();
     const links = new Map<string, LinkUpsert>();
@@ -205,7 +205,7 @@ export class IngestService {
 
     await this.repository.recordCarriers(tx, this.carriersOf(events));
     const outcome = await this.identity.stitch(tx, new Set(identifiers.keys()), now);
-    return { fresh: events.length, profiles: outcome.touchedProfiles };
+    return { fresh: events.length, settlement: outcome.settlement };
   }
 
   private async writeTraits(

@@ -9,6 +9,7 @@ const Q = defineQueries('jobs', [
   'jobs-by-ids',
   'recent-jobs',
   'fail-abandoned-jobs',
+  'latest-job-for',
 ] as const);
 
 function toJob(row: unknown): Job {
@@ -32,8 +33,21 @@ function toJob(row: unknown): Job {
 export class JobsRepository {
   constructor(private readonly executor: Executor) {}
 
-  async create(id: string, kind: string, total: number | null, message: string | null): Promise<Job> {
-    const [row] = await this.executor.write(Q.createJob, { id, kind, total, message, now: Date.now() });
+  async create(
+    id: string,
+    kind: string,
+    total: number | null,
+    message: string | null,
+    subject: string | null,
+  ): Promise<Job> {
+    const [row] = await this.executor.write(Q.createJob, {
+      id,
+      kind,
+      total,
+      message,
+      subject,
+      now: Date.now(),
+    });
     return toJob(row!.job);
   }
 
@@ -63,6 +77,11 @@ export class JobsRepository {
     const rows = await this.executor.read(Q.jobsByIds, { ids });
     const byId = new Map(rows.map((row) => [(row.job as { id: string }).id, toJob(row.job)]));
     return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async latestFor(subject: string): Promise<Job | null> {
+    const [row] = await this.executor.read(Q.latestJobFor, { subject });
+    return row ? toJob(row.job) : null;
   }
 
   async recent(kind: string | null, first: number): Promise<Job[]> {

@@ -28,12 +28,14 @@ export class JobsService {
     private readonly maxPageSize: number,
   ) {}
 
+  /** Starts `work` as a job; `subject` names what it works on (e.g. `segment:<id>`) for `latestFor`. */
   async start(
     kind: string,
     message: string | null,
     work: (progress: JobProgress) => Promise<string | void>,
+    subject: string | null = null,
   ): Promise<Job> {
-    const job = await this.repository.create(randomUUID(), kind, null, message);
+    const job = await this.repository.create(randomUUID(), kind, null, message, subject);
     let done = 0;
     let total: number | null = null;
     let lastWrite = Date.now();
@@ -77,6 +79,11 @@ export class JobsService {
 
   job(id: string): Promise<Job | null> {
     return this.repository.byIds([id]).then(([job]) => job ?? null);
+  }
+
+  /** The most recent job about `subject`. */
+  latestFor(subject: string): Promise<Job | null> {
+    return this.repository.latestFor(subject);
   }
 
   jobs(kind: string | null, first: number): Promise<Job[]> {

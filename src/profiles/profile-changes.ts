@@ -1,33 +1,73 @@
 import type { TxRunner } from '../db/executor';
 
+/** One entry or exit of the durable segment change log. */
+export interface SegmentChangeRecord {
+  readonly seq: number;
+  readonly segmentId: string;
+  readonly profileId: string;
+  readonly change: 'ENTERED' | 'EXITED';
+  readonly at: number;
+}
+
+/** What settling some profiles did, to be announced once the transaction has committed. */
+export interface Settlement {
+  readonly profiles: readonly string[];
+  readonly segmentChanges: readonly SegmentChangeRecord[];
+}
+
 /** Work that must follow, in the same transaction, any change to profiles' identities or data. */
-export type SettleStep = (tx: TxRunner, profileIds: readonly string[], now: number) => Promise<void>;
+export type SettleStep = (
+  tx: TxRunner,
+  profileIds: readonly string[],
+  now: number,
+) => Promise<{ segmentChanges?: readonly SegmentChangeRecord[] } | void>;
+
+export const NOTHING_SETTLED: Settlement = { profiles: [], segmentChanges: [] };
 
 /**
- * The one path every profile change takes: ingestion, identity recomputation and erasure call `settle`
- * inside their write transaction (summaries, then tags and segments, registered as steps), and
- * `committed` once it is durable (subscriptions and caches listen there).
+ * The one path every profile change takes: ingestion, identity recomputation, erasure and the scheduler call
+ * `settle` inside their write transaction (summaries, then metrics, then tags and segments, registered as
+ * steps in that order), and `committed` once it is durable (subscriptions and caches listen there).
  */
 export class ProfileChanges {
-  private readonly steps: SettleStep[] = [];
-  private readonly listeners = new Set<(profileIds: readonly string[]) => void>();
+  private readonly steps: Array<{ name: string; step: SettleStep }> = [];
+  private readonly listeners = new Set<(settlement: Settlement) => void>();
 
-  addStep(step: SettleStep): void {
-    this.steps.push(step);
+  addStep(name: string, step: SettleStep): void {
+    this.steps.push({ name, step });
   }
 
-  onCommitted(listener: (profileIds: readonly string[]) => void): () => void {
+  onCommitted(listener: (settlement: Settlement) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  async settle(tx: TxRunner, profileIds: readonly string[], now: number): Promise<void> {
-    if (profileIds.length === 0) return;
-    for (const step of this.steps) await step(tx, profileIds, now);
+  /**
+   * Runs the steps for `profileIds`; with `from`, only that step and those after it (when only time has
+   * passed, the profiles' own data has not changed and their summaries need no recomputing).
+   */
+  async settle(tx: TxRunner, profileIds: readonly string[], now: number, from?: string): Promise<Settlement> {
+    if (profileIds.length === 0) return NOTHING_SETTLED;
+    const segmentChanges: SegmentChangeRecord[] = [];
+    const start = from === undefined ? 0 : this.steps.findIndex((s) => s.name === from);
+    if (start === -1) throw new Error(`no settle step named ${from}`);
+    for (const { step } of this.steps.slice(start)) {
+      const effects = await step(tx, profileIds, now);
+      if (effects?.segmentChanges) segmentChanges.push(...effects.segmentChanges);
+    }
+    return { profiles: profileIds, segmentChanges };
   }
 
-  committed(profileIds: readonly string[]): void {
-    if (profileIds.length === 0) return;
-    for (const listener of this.listeners) listener(profileIds);
+  committed(settlement: Settlement): void {
+    if (settlement.profiles.length === 0 && settlement.segmentChanges.length === 0) return;
+    for (const listener of this.listeners) listener(settlement);
   }
+}
+
+/** Several settlements of one transaction as one. */
+export function mergeSettlements(settlements: readonly Settlement[]): Settlement {
+  return {
+    profiles: [...new Set(settlements.flatMap((s) => s.profiles))],
+    segmentChanges: settlements.flatMap((s) => s.segmentChanges),
+  };
 }

@@ -1,9 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Identifier, IdentityChange } from '../identity/identifier.type';
 import { IdentifierInput } from '../identity/identity.input';
+import { Segment } from '../segments/segment.type';
 import type { Context } from '../server/context';
+import { ProfileTag } from '../tags/tag.type';
 import { InteractionConnection } from './interaction.type';
-import { Profile, ProfileConnection } from './profile.type';
+import { Profile, ProfileConnection, Rfm } from './profile.type';
 
 @Resolver(() => Profile)
 export class ProfileResolver {
@@ -42,6 +44,30 @@ export class ProfileResolver {
   })
   mergeHistory(@Root() profile: Profile, @Ctx() ctx: Context): Promise<IdentityChange[]> {
     return ctx.loaders.profiles.changes.load(profile.id);
+  }
+
+  @FieldResolver(() => Rfm, { nullable: true })
+  rfm(@Root() profile: Profile): Rfm {
+    const { orders, monetary, lastOrderAt, rfmScore } = profile.metrics;
+    return {
+      recencyDays:
+        lastOrderAt === null ? null : Math.max(0, Math.floor((Date.now() - lastOrderAt) / 86_400_000)),
+      frequency: orders,
+      monetary,
+      score: rfmScore,
+    };
+  }
+
+  @FieldResolver(() => [ProfileTag])
+  tags(@Root() profile: Profile, @Ctx() ctx: Context): Promise<ProfileTag[]> {
+    return ctx.loaders.tags.tagsOfProfile.load(profile.id);
+  }
+
+  @FieldResolver(() => [Segment])
+  async segments(@Root() profile: Profile, @Ctx() ctx: Context): Promise<Segment[]> {
+    const ids = await ctx.loaders.segments.segmentsOfProfile.load(profile.id);
+    const segments = await ctx.loaders.segments.segment.loadMany(ids);
+    return segments.filter((s): s is Segment => s !== null && !(s instanceof Error));
   }
 
   @FieldResolver(() => [Identifier])

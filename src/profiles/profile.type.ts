@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { PageInfo } from '../common/connection';
 
@@ -24,6 +24,29 @@ export class Profile {
 
   @Field(() => Date, { nullable: true, description: 'Time of the latest event of any of its identifiers.' })
   lastSeen!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'NEW, ACTIVE, AT_RISK, DORMANT or CHURNED.' })
+  lifecycleStage!: string | null;
+
+  /** Stored by the models; `rfm` is derived from it when asked. */
+  metrics!: { orders: number; monetary: number; lastOrderAt: number | null; rfmScore: string | null };
+}
+
+@ObjectType({
+  description: "Recency, frequency and monetary value of a profile's orders, with quintile scores.",
+})
+export class Rfm {
+  @Field(() => Int, { nullable: true, description: 'Whole days since the last order; null without orders.' })
+  recencyDays!: number | null;
+
+  @Field(() => Int, { description: 'Number of orders.' })
+  frequency!: number;
+
+  @Field(() => Float, { description: 'Total order value.' })
+  monetary!: number;
+
+  @Field(() => String, { nullable: true, description: 'Quintile scores, for example R5F3M4.' })
+  score!: string | null;
 }
 
 @ObjectType()

@@ -28,6 +28,9 @@ export interface MemberTraits {
 export interface ProfileSummary {
   id: string;
   traits: string;
+  /** `trait.<path>` properties to set (null removes one). */
+  flat: Record<string, unknown>;
+  traitKeys: string[];
   firstSeen: number | null;
   lastSeen: number | null;
   /** Number of identifiers (graph health lists the largest profiles). */
@@ -39,7 +42,7 @@ export interface InteractionPageRows {
   total: number;
 }
 
-function toProfile(row: unknown): Profile {
+export function toProfile(row: unknown): Profile {
   const p = row as Record<string, unknown>;
   return {
     id: p.id as string,
@@ -48,6 +51,13 @@ function toProfile(row: unknown): Profile {
     updatedAt: toDate(p.updatedAt) ?? new Date(0),
     firstSeen: toDate(p.firstSeen),
     lastSeen: toDate(p.lastSeen),
+    lifecycleStage: (p.lifecycleStage as string | null) ?? null,
+    metrics: {
+      orders: (p.orders as number | null) ?? 0,
+      monetary: (p.monetary as number | null) ?? 0,
+      lastOrderAt: (p.lastOrderAt as number | null) ?? null,
+      rfmScore: (p.rfmScore as string | null) ?? null,
+    },
   };
 }
 
@@ -148,12 +158,18 @@ export class ProfilesRepository {
     );
   }
 
-  async memberTraits(tx: TxRunner, ids: readonly string[]): Promise<Map<string, MemberTraits[]>> {
+  async memberTraits(
+    tx: TxRunner,
+    ids: readonly string[],
+  ): Promise<Map<string, { members: MemberTraits[]; traitKeys: string[] }>> {
     const rows = await tx.run(Q.memberTraits, { ids });
     return new Map(
       rows.map((row) => [
         row.id as string,
-        (row.members as MemberTraits[]).filter((m) => m.namespace !== null),
+        {
+          members: (row.members as MemberTraits[]).filter((m) => m.namespace !== null),
+          traitKeys: (row.traitKeys as string[] | null) ?? [],
+        },
       ]),
     );
   }

@@ -6,6 +6,7 @@ import type { ProfileLoaders } from './profiles.loaders';
 import type { ProfilesRepository } from './profiles.repository';
 import type { Interaction } from './interaction.type';
 import type { Profile } from './profile.type';
+import { flattenTraits } from './flatten-traits';
 import { mergeProfileTraits, parseStoredTraits } from './traits';
 
 export interface ProfilesSettings {
@@ -66,16 +67,20 @@ export class ProfilesService {
   async refreshSummaries(tx: TxRunner, ids: readonly string[], now: number): Promise<void> {
     if (ids.length === 0) return;
     const members = await this.repository.memberTraits(tx, ids);
-    const summaries = [...members.entries()].map(([id, list]) => {
+    const summaries = [...members.entries()].map(([id, { members: list, traitKeys }]) => {
       const traits = mergeProfileTraits(
         list.map((m) => ({ namespace: m.namespace, traits: parseStoredTraits(m.traits) })),
         this.settings.traitRanking,
       );
+      const flat: Record<string, unknown> = flattenTraits(traits);
+      for (const stale of traitKeys) if (!(stale in flat)) flat[stale] = null;
       const first = list.map((m) => m.firstSeen).filter((t) => typeof t === 'number');
       const last = list.map((m) => m.lastSeen).filter((t) => typeof t === 'number');
       return {
         id,
         traits: JSON.stringify(traits),
+        flat,
+        traitKeys: Object.keys(flat).filter((key) => flat[key] !== null),
         firstSeen: first.length > 0 ? Math.min(...first) : null,
         lastSeen: last.length > 0 ? Math.max(...last) : null,
         size: list.length,

@@ -1,5 +1,5 @@
 /**
- * The rule language marketers write for RULE tags and segments (see RULES.md): the JSON they write is
+ * The rule language marketers write for RULE tags and segments (see the README, "Rule language"): the JSON they write is
  * validated into the small AST below (parse.ts), which the compiler turns into a parameterised Cypher
  * predicate (compile.ts) and describe.ts into English.
  */

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import type { Driver } from 'neo4j-driver';
+import { Scheduler } from '../audiences/scheduler';
 import { parseIdentityRules } from '../identity/rules';
+import { LocalChangeBus, RedisChangeBus } from '../segments/change-bus';
 import type { Config } from '../config';
 import type { Logger } from '../common/logger';
 import { createDriver } from '../db/driver';
@@ -16,6 +18,7 @@ export interface Portrait {
   readonly driver: Driver;
   readonly services: Services;
   readonly server: RunningServer;
+  readonly scheduler: Scheduler;
   /** Stops the server, then closes the driver. */
   stop(): Promise<void>;
 }
@@ -41,6 +44,7 @@ export async function waitForNeo4j(driver: Driver, logger: Logger, timeoutMs = 1
 async function prepare(services: Services, config: Config, logger: Logger): Promise<void> {
   const abandoned = await services.jobs.failAbandoned();
   if (abandoned > 0) logger.warn('marked jobs of a stopped process as failed', { jobs: abandoned });
+  if (await services.tags.installDefaults()) logger.info('installed the default tag catalogue');
   const current = await services.identity.refreshRules();
   if (config.IDENTITY_RULES_FILE) {
     let input: unknown;
@@ -76,7 +80,10 @@ export async function startPortrait(
     await waitForNeo4j(driver, logger);
     await applySchema(driver, config.NEO4J_DATABASE, logger);
     const executor = new Executor(driver, config.NEO4J_DATABASE, logger);
-    const services = createServices(executor, config, logger);
+    const bus = config.REDIS_URL
+      ? await RedisChangeBus.connect(config.REDIS_URL, logger)
+      : new LocalChangeBus();
+    const services = createServices(executor, config, logger, bus);
     await prepare(services, config, logger);
     const schema = await buildPortraitSchema();
     const server = await startServer({
@@ -87,13 +94,32 @@ export async function startPortrait(
       logger,
       ...(status ? { status } : {}),
     });
+    const lifecycle = {
+      newDays: config.LIFECYCLE_NEW_DAYS,
+      activeDays: config.LIFECYCLE_ACTIVE_DAYS,
+      atRiskDays: config.LIFECYCLE_AT_RISK_DAYS,
+      dormantDays: config.LIFECYCLE_DORMANT_DAYS,
+    };
+    const scheduler = new Scheduler(
+      executor,
+      services.audiences,
+      services.models,
+      services.changes,
+      { intervalMs: config.SCHEDULER_INTERVAL_MS, lifecycle, retrainAfterMs: 24 * 3_600_000, batchSize: 200 },
+      logger,
+    );
+    scheduler.start();
     return {
       config,
       driver,
       services,
       server,
+      scheduler,
       stop: async () => {
+        await scheduler.stop();
         await server.close();
+        await services.jobs.idle();
+        await bus.close();
         await driver.close();
       },
     };

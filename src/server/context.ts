@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
 import { createProductLoaders, type ProductLoaders } from '../products/products.loaders';
 import { createProfileLoaders, type ProfileLoaders } from '../profiles/profiles.loaders';
+import { createSegmentLoaders, type SegmentLoaders } from '../segments/segments.loaders';
+import { createTagLoaders, type TagLoaders } from '../tags/tags.loaders';
 import type { Services } from './services';
 
 /** What every resolver gets: the shared services and this request's own loaders. */
@@ -12,6 +14,8 @@ export interface Context {
   readonly loaders: {
     readonly profiles: ProfileLoaders;
     readonly products: ProductLoaders;
+    readonly tags: TagLoaders;
+    readonly segments: SegmentLoaders;
   };
 }
 
@@ -24,6 +28,8 @@ export function createContext(services: Services, config: Config): Context {
     loaders: {
       profiles: createProfileLoaders(services.repositories.profiles),
       products: createProductLoaders(services.repositories.products),
+      tags: createTagLoaders(services.repositories.tags),
+      segments: createSegmentLoaders(services.repositories.segments),
     },
   };
 }

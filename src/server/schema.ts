@@ -1,9 +1,17 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
 import { scalarsMap } from '../common/scalars';
 import { IdentityHealthResolver, IdentityResolver } from '../identity/identity.resolver';
 import { IngestResolver } from '../ingest/ingest.resolver';
 import { JobResolver } from '../jobs/job.resolver';
+import {
+  SegmentBreakdownRowResolver,
+  SegmentMembershipChangeResolver,
+  SegmentResolver,
+} from '../segments/segment.resolver';
+import { ModelsResolver } from '../tags/models.resolver';
+import { ProfileTagResolver, TagCategoryResolver, TagResolver } from '../tags/tag.resolver';
 import { ProductResolver } from '../products/product.resolver';
 import { InteractionResolver } from '../profiles/interaction.resolver';
 import { ProfileResolver } from '../profiles/profile.resolver';
@@ -16,11 +24,20 @@ export const resolvers = [
   IdentityResolver,
   IdentityHealthResolver,
   JobResolver,
+  TagCategoryResolver,
+  TagResolver,
+  ProfileTagResolver,
+  SegmentResolver,
+  SegmentMembershipChangeResolver,
+  SegmentBreakdownRowResolver,
+  ModelsResolver,
 ] as const;
 
 /** The executable schema, built from the resolver classes. */
 export function buildPortraitSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [...resolvers], scalarsMap, validate: false });
+  // Subscriptions stream from the change log (segments/change-stream.ts) through their own `subscribe`;
+  // type-graphql still insists on a PubSub, which stays unused.
+  return buildSchema({ resolvers: [...resolvers], scalarsMap, validate: false, pubSub: createPubSub() });
 }
 
 /** The SDL as checked in at schema/schema.graphql: sorted, so that diffs show real changes only. */

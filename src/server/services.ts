@@ -1,6 +1,8 @@
 import type { Config } from '../config';
 import type { Logger } from '../common/logger';
 import type { Executor } from '../db/executor';
+import { AudiencesRepository } from '../audiences/audiences.repository';
+import { AudiencesService } from '../audiences/audiences.service';
 import { IdentityRepository } from '../identity/identity.repository';
 import { IdentityService } from '../identity/identity.service';
 import { IngestRepository } from '../ingest/ingest.repository';
@@ -12,24 +14,47 @@ import { ProductsService } from '../products/products.service';
 import { ProfileChanges } from '../profiles/profile-changes';
 import { ProfilesRepository } from '../profiles/profiles.repository';
 import { ProfilesService } from '../profiles/profiles.service';
+import { LocalChangeBus, type ChangeBus } from '../segments/change-bus';
+import { SegmentsRepository } from '../segments/segments.repository';
+import { SegmentsService } from '../segments/segments.service';
+import { TagsRepository } from '../tags/tags.repository';
+import { TagsService } from '../tags/tags.service';
+import { ModelsRepository } from '../tags/models.repository';
+import { DEFAULT_MODELS_SETTINGS, ModelsService } from '../tags/models.service';
 
 /** The singletons of one server: services, and the repositories loaders read through. */
 export interface Services {
   readonly executor: Executor;
   readonly changes: ProfileChanges;
+  readonly bus: ChangeBus;
   readonly jobs: JobsService;
   readonly identity: IdentityService;
   readonly ingest: IngestService;
   readonly profiles: ProfilesService;
   readonly products: ProductsService;
+  readonly audiences: AudiencesService;
+  readonly models: ModelsService;
+  readonly tags: TagsService;
+  readonly segments: SegmentsService;
   readonly repositories: {
     readonly profiles: ProfilesRepository;
     readonly products: ProductsRepository;
     readonly jobs: JobsRepository;
+    readonly tags: TagsRepository;
+    readonly segments: SegmentsRepository;
   };
 }
 
-export function createServices(executor: Executor, config: Config, logger: Logger): Services {
+/**
+ * Builds every service of one instance. The order of the settle steps is the order a profile change is
+ * worked through inside its transaction: summaries (traits), then tags and segments.
+ */
+export function createServices(
+  executor: Executor,
+  config: Config,
+  logger: Logger,
+  bus: ChangeBus = new LocalChangeBus(),
+): Services {
   const changes = new ProfileChanges();
   const jobsRepository = new JobsRepository(executor);
   const jobs = new JobsService(jobsRepository, logger, config.MAX_PAGE_SIZE);
@@ -39,7 +64,29 @@ export function createServices(executor: Executor, config: Config, logger: Logge
     maxPageSize: config.MAX_PAGE_SIZE,
     traitRanking: config.TRAIT_NAMESPACE_RANKING,
   });
-  changes.addStep((tx, ids, now) => profiles.refreshSummaries(tx, ids, now));
+  const audiencesRepository = new AudiencesRepository(executor);
+  const audiences = new AudiencesService(executor, audiencesRepository, changes, jobs, logger);
+  const models = new ModelsService(
+    executor,
+    new ModelsRepository(executor),
+    audiencesRepository,
+    changes,
+    jobs,
+    logger,
+    {
+      ...DEFAULT_MODELS_SETTINGS,
+      lifecycle: {
+        newDays: config.LIFECYCLE_NEW_DAYS,
+        activeDays: config.LIFECYCLE_ACTIVE_DAYS,
+        atRiskDays: config.LIFECYCLE_AT_RISK_DAYS,
+        dormantDays: config.LIFECYCLE_DORMANT_DAYS,
+      },
+    },
+  );
+  changes.addStep('summaries', (tx, ids, now) => profiles.refreshSummaries(tx, ids, now));
+  changes.addStep('metrics', (tx, ids, now) => models.settle(tx, ids, now));
+  changes.addStep('audiences', (tx, ids, now) => audiences.settle(tx, ids, now));
+
   const identity = new IdentityService(executor, new IdentityRepository(executor), changes, jobs, {
     batchSize: 200,
     dryRunCap: 100_000,
@@ -48,14 +95,38 @@ export function createServices(executor: Executor, config: Config, logger: Logge
     maxEventBytes: config.MAX_EVENT_BYTES,
     chunkSize: config.INGEST_CHUNK_SIZE,
   });
+  const tagsRepository = new TagsRepository(executor);
+  const segmentsRepository = new SegmentsRepository(executor);
   return {
     executor,
     changes,
+    bus,
     jobs,
     identity,
     ingest,
     profiles,
     products: new ProductsService(),
-    repositories: { profiles: profilesRepository, products: productsRepository, jobs: jobsRepository },
+    audiences,
+    models,
+    tags: new TagsService(executor, tagsRepository, audiences, changes),
+    segments: new SegmentsService(
+      executor,
+      segmentsRepository,
+      audiences,
+      audiencesRepository,
+      changes,
+      bus,
+      {
+        maxPageSize: config.MAX_PAGE_SIZE,
+        batchSize: 1000,
+      },
+    ),
+    repositories: {
+      profiles: profilesRepository,
+      products: productsRepository,
+      jobs: jobsRepository,
+      tags: tagsRepository,
+      segments: segmentsRepository,
+    },
   };
 }

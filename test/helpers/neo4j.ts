@@ -8,7 +8,10 @@ import { createServices, type Services } from '../../src/server/services';
 import { createProfileLoaders } from '../../src/profiles/profiles.loaders';
 import type { Profile } from '../../src/profiles/profile.type';
 
-/** Settings for tests: the Neo4j `npm test` started, no demo data, any free port. */
+/**
+ * Settings for tests: the Neo4j `npm test` started, no demo data, any free port, and no scheduler ticking
+ * in the background (tests call `scheduler.tick(now)` with the time they need).
+ */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     ...process.env,
@@ -16,6 +19,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
+    SCHEDULER_INTERVAL_MS: '0',
     ...overrides,
   });
 }

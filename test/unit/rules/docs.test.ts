@@ -4,15 +4,20 @@ import { describeRule } from '../../../src/rules/describe';
 import { validateRule } from '../../../src/rules/parse';
 import { ruleWorld } from './cases';
 
-// RULES.md is the reference marketers read: its examples must be rules that work, and its error example
+// The README's rule language section is the reference marketers read: its examples must be rules that work, and its error example
 // must be what validateRule really says.
 
-const text = readFileSync(join(__dirname, '../../../src/rules/RULES.md'), 'utf8');
+// The README's "Rule language" section, up to the next section of the same level.
+const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+const text = readme.slice(
+  readme.indexOf('\n## Rule language'),
+  readme.indexOf('\n## ', readme.indexOf('\n## Rule language') + 1),
+);
 const blocks = (lang: string): string[] =>
   [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
 const { lookup } = ruleWorld();
 
-describe('RULES.md', () => {
+describe('the README on the rule language', () => {
   const examples = blocks('json');
 
   it('has an example for every kind of condition', () => {

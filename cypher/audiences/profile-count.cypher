@@ -1,0 +1,4 @@
+// The number of profiles (the total of a full evaluation).
+// params: none
+MATCH (p:Profile)
+RETURN count(p) AS profiles

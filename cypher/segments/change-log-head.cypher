@@ -1,0 +1,4 @@
+// The last position of the segment change log (0 when empty). Reading it takes no lock.
+// params: none
+OPTIONAL MATCH (s:Sequence {name: 'segment-changes'})
+RETURN coalesce(s.value, 0) AS head

@@ -1,0 +1,6 @@
+// Marks a segment deleted once all its members have exited; the node stays so the change log can name it.
+// params: $id, $now
+MATCH (s:Segment {id: $id})
+WHERE s.deleted IS NULL
+SET s.deleted = true, s.deletedAt = $now
+RETURN s.id AS id

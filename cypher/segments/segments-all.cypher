@@ -1,0 +1,6 @@
+// Every live segment, by name.
+// params: none
+MATCH (s:Segment)
+WHERE s.deleted IS NULL
+RETURN s {.id, .name, .rule, .description, .createdAt, .updatedAt, size: COUNT { (s)<-[:MEMBER_OF]-(:Profile) }} AS segment
+ORDER BY s.name, s.id

@@ -1,0 +1,6 @@
+// Segments by id (deleted ones too: the change log keeps referring to them), with their size.
+// params: $ids
+UNWIND $ids AS id
+MATCH (s:Segment {id: id})
+RETURN s {.id, .name, .rule, .description, .createdAt, .updatedAt, .deleted, .deletedAt,
+  size: COUNT { (s)<-[:MEMBER_OF]-(:Profile) }} AS segment

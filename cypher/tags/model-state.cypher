@@ -1,0 +1,4 @@
+// A trained model's state (JSON) and when it was computed.
+// params: $id
+MATCH (m:ModelState {id: $id})
+RETURN m.json AS json, m.computedAt AS computedAt

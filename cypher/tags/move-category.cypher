@@ -1,0 +1,9 @@
+// Moves a category under another (or to the root). The caller has checked the move makes no cycle.
+// params: $id, $parentId
+MATCH (c:TagCategory {id: $id})
+OPTIONAL MATCH (c)-[old:CHILD_OF]->()
+DELETE old
+WITH DISTINCT c
+OPTIONAL MATCH (parent:TagCategory {id: $parentId})
+FOREACH (p IN CASE WHEN parent IS NULL THEN [] ELSE [parent] END | CREATE (c)-[:CHILD_OF]->(p))
+RETURN c.id AS id

@@ -1,0 +1,5 @@
+// Stores a trained model's state (RFM boundaries, clustering) as JSON.
+// params: $id, $json, $now
+MERGE (m:ModelState {id: $id})
+SET m.json = $json, m.computedAt = $now
+RETURN m.id AS id

@@ -1,0 +1,5 @@
+// How many profiles carry each tag.
+// params: $ids: tag ids
+UNWIND $ids AS id
+MATCH (t:Tag {id: id})
+RETURN id, COUNT { (:Profile)-[:HAS_TAG]->(t) } AS profiles

@@ -1,0 +1,12 @@
+// The tags of each profile, with score and since.
+// params: $ids: profile ids
+UNWIND $ids AS id
+MATCH (p:Profile {id: id})
+CALL {
+  WITH p
+  MATCH (p)-[r:HAS_TAG]->(t:Tag)
+  WHERE t.deleted IS NULL
+  WITH r, t ORDER BY t.name
+  RETURN collect({tagId: t.id, score: r.score, since: r.since}) AS tags
+}
+RETURN id, tags

@@ -1,0 +1,198 @@
+import { PortraitError } from '../common/errors';
+import type { Logger } from '../common/logger';
+import type { Executor, TxRunner } from '../db/executor';
+import type { Job } from '../jobs/job.type';
+import type { JobsService } from '../jobs/jobs.service';
+import type { ProfileChanges, SegmentChangeRecord } from '../profiles/profile-changes';
+import { compileRule } from '../rules/compile';
+import { RuleError, type CompiledRule, type RuleLookup, type RuleRef } from '../rules/rule';
+import type { AudiencesRepository, Definitions } from './audiences.repository';
+import { diffMemberships, evaluationQuery, type Audience, type EvaluationQuery } from './evaluation-query';
+
+interface Compiled {
+  version: number;
+  definitions: Definitions;
+  audiences: Audience[];
+  query: EvaluationQuery;
+}
+
+function parseRule(json: string | null): unknown {
+  return json === null ? null : (JSON.parse(json) as unknown);
+}
+
+/** A RuleLookup over loaded definitions. */
+export function lookupOf(definitions: Definitions): RuleLookup {
+  const tags = new Map(definitions.tags.map((t) => [t.id, t]));
+  const segments = new Map(definitions.segments.map((s) => [s.id, s]));
+  return {
+    tag: (id) => {
+      const tag = tags.get(id);
+      return tag ? { kind: tag.kind, rule: parseRule(tag.rule) } : null;
+    },
+    segment: (id) => {
+      const segment = segments.get(id);
+      return segment ? { rule: parseRule(segment.rule) } : null;
+    },
+  };
+}
+
+/**
+ * Keeps RULE tags and segments up to date. Every profile change is settled through `settle`, which evaluates
+ * every audience for the changed profiles in one statement and writes only the differences; a new or changed
+ * audience is evaluated over all profiles by a job. Segment entries and exits go to the durable change log.
+ */
+export class AudiencesService {
+  private compiled: Compiled | null = null;
+
+  constructor(
+    private readonly executor: Executor,
+    private readonly repository: AudiencesRepository,
+    private readonly changes: ProfileChanges,
+    private readonly jobs: JobsService,
+    private readonly logger: Logger,
+    private readonly batchSize = 500,
+  ) {}
+
+  /** The compiled audiences as this transaction sees them (recompiled only when the definitions moved). */
+  private async current(tx: TxRunner): Promise<Compiled> {
+    const version = await this.repository.version(tx);
+    if (this.compiled?.version === version) return this.compiled;
+    const definitions = await this.repository.definitions(tx);
+    const lookup = lookupOf(definitions);
+    const audiences: Audience[] = [];
+    const add = (kind: 'tag' | 'segment', id: string, rule: string | null) => {
+      try {
+        audiences.push({ kind, id, compiled: compileRule(parseRule(rule), lookup, { self: { kind, id } }) });
+      } catch (error) {
+        // A stored rule that no longer compiles is skipped, not fatal: its owner sees the problem when editing it.
+        this.logger.error('stored rule does not compile', { kind, id, error });
+      }
+    };
+    for (const tag of definitions.tags) if (tag.kind === 'RULE') add('tag', tag.id, tag.rule);
+    for (const segment of definitions.segments) add('segment', segment.id, segment.rule);
+    this.compiled = {
+      version: definitions.version,
+      definitions,
+      audiences,
+      query: evaluationQuery(audiences),
+    };
+    return this.compiled;
+  }
+
+  /** The distinct rolling windows (days) the audiences use: time passing changes memberships at their edges. */
+  async windows(tx: TxRunner): Promise<number[]> {
+    const { audiences } = await this.current(tx);
+    return [...new Set(audiences.flatMap((a) => a.compiled.windowsDays))].sort((a, b) => a - b);
+  }
+
+  /** Profile change settle step: re-evaluates every audience for the given profiles. */
+  async settle(
+    tx: TxRunner,
+    profileIds: readonly string[],
+    now: number,
+  ): Promise<{ segmentChanges: SegmentChangeRecord[] }> {
+    const { audiences, query } = await this.current(tx);
+    if (audiences.length === 0) return { segmentChanges: [] };
+    return { segmentChanges: await this.evaluateAndWrite(tx, audiences, query, profileIds, now) };
+  }
+
+  private async evaluateAndWrite(
+    tx: TxRunner,
+    audiences: readonly Audience[],
+    query: EvaluationQuery,
+    profileIds: readonly string[],
+    now: number,
+  ): Promise<SegmentChangeRecord[]> {
+    const rows = await this.repository.evaluate(tx, query.text, { ...query.params, ids: profileIds, now });
+    const diff = diffMemberships(audiences, rows);
+    await this.repository.applyTagChanges(
+      tx,
+      diff.tagsAdded.map((x) => ({ ...x, score: null })),
+      diff.tagsRemoved,
+      now,
+    );
+    // Sorted so that the change log reads in a stable order within one transaction.
+    const changes = [
+      ...diff.exited.map((x) => ({ ...x, change: 'EXITED' as const })),
+      ...diff.entered.map((x) => ({ ...x, change: 'ENTERED' as const })),
+    ].sort((a, b) => (a.segmentId + a.profileId < b.segmentId + b.profileId ? -1 : 1));
+    return this.repository.applySegmentChanges(tx, changes, now);
+  }
+
+  /**
+   * Validates and compiles a rule for the tag or segment `self` inside a write transaction that is about to
+   * store it. It first bumps the definitions' version, which write-locks it, so two concurrent edits cannot
+   * each pass the cycle check and together store a cycle. Throws BAD_USER_INPUT listing every problem.
+   */
+  async compileForSave(tx: TxRunner, rule: unknown, self: RuleRef): Promise<CompiledRule> {
+    await this.repository.bumpVersion(tx);
+    const definitions = await this.repository.definitions(tx);
+    try {
+      return compileRule(rule, lookupOf(definitions), { self });
+    } catch (error) {
+      if (error instanceof RuleError) {
+        throw new PortraitError('BAD_USER_INPUT', error.message, { problems: error.problems });
+      }
+      throw error;
+    }
+  }
+
+  /** Marks definitions changed without a rule to check (deleting a tag or segment). */
+  bumpVersion(tx: TxRunner): Promise<void> {
+    return this.repository.bumpVersion(tx);
+  }
+
+  /** References to a tag or segment from other rules, to refuse deleting what is still used. */
+  async referencesTo(tx: TxRunner, ref: RuleRef): Promise<RuleRef[]> {
+    const definitions = await this.repository.definitions(tx);
+    const lookup = lookupOf(definitions);
+    const users: RuleRef[] = [];
+    const check = (kind: 'tag' | 'segment', id: string, rule: string | null) => {
+      if (kind === ref.kind && id === ref.id) return;
+      try {
+        const compiled = compileRule(parseRule(rule), lookup, { self: { kind, id } });
+        const refs = ref.kind === 'tag' ? compiled.references.tags : compiled.references.segments;
+        if (refs.includes(ref.id)) users.push({ kind, id });
+      } catch {
+        // a rule that does not compile references nothing usable
+      }
+    };
+    for (const tag of definitions.tags) if (tag.kind === 'RULE') check('tag', tag.id, tag.rule);
+    for (const segment of definitions.segments) check('segment', segment.id, segment.rule);
+    return users;
+  }
+
+  /**
+   * Evaluates one audience over every profile, page by page, each page in its own transaction, and
+   * announces segment changes as each page commits. Progress is reported through the returned job.
+   */
+  startFullEvaluation(ref: RuleRef, label: string): Promise<Job> {
+    return this.jobs.start(
+      `${ref.kind}.evaluate`,
+      label,
+      async (progress) => {
+        progress.total(await this.repository.profileCount());
+        let after = '';
+        let entered = 0;
+        let exited = 0;
+        for (;;) {
+          const ids = await this.repository.profilePage(after, this.batchSize);
+          if (ids.length === 0) break;
+          after = ids.at(-1)!;
+          const records = await this.executor.writeTx(`${ref.kind}.evaluate`, async (tx) => {
+            const { audiences } = await this.current(tx);
+            const audience = audiences.find((a) => a.kind === ref.kind && a.id === ref.id);
+            if (!audience) return [];
+            return this.evaluateAndWrite(tx, [audience], evaluationQuery([audience]), ids, Date.now());
+          });
+          entered += records.filter((r) => r.change === 'ENTERED').length;
+          exited += records.filter((r) => r.change === 'EXITED').length;
+          this.changes.committed({ profiles: [], segmentChanges: records });
+          await progress.advance(ids.length);
+        }
+        return ref.kind === 'segment' ? `${entered} profiles entered, ${exited} exited` : 'evaluated';
+      },
+      `${ref.kind}:${ref.id}`,
+    );
+  }
+}

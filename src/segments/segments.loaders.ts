@@ -1,0 +1,15 @@
+import DataLoader from 'dataloader';
+import type { Segment } from './segment.type';
+import type { SegmentsRepository } from './segments.repository';
+
+export interface SegmentLoaders {
+  segment: DataLoader<string, Segment | null>;
+  segmentsOfProfile: DataLoader<string, string[]>;
+}
+
+export function createSegmentLoaders(repository: SegmentsRepository): SegmentLoaders {
+  return {
+    segment: new DataLoader((ids) => repository.byIds(ids)),
+    segmentsOfProfile: new DataLoader((ids) => repository.segmentsOf(ids)),
+  };
+}
