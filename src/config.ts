@@ -54,9 +54,44 @@ const schema = z.object({
   INGEST_CHUNK_SIZE: positiveInt
     .default(250)
     .describe('Events written per database transaction during ingestion.'),
-  SEGMENT_WRITE_KEYS: csv
+  ADMIN_API_KEY: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .optional()
+    .describe(
+      'Bootstrap admin key (send as `Authorization: Bearer <key>`). Required in production; in development a random one is generated and logged when unset.',
+    ),
+  JWT_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .describe('HS256 secret to verify bearer JWTs.'),
+  JWT_PUBLIC_KEY: z.string().optional().describe('RS256 public key (PEM, SPKI) to verify bearer JWTs.'),
+  JWT_JWKS_URL: z.url().optional().describe('JWKS URL to verify RS256 bearer JWTs.'),
+  JWT_ISSUER: z.string().optional().describe('Required `iss` of JWTs, when set.'),
+  JWT_AUDIENCE: z.string().optional().describe('Required `aud` of JWTs, when set.'),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1200)
+    .describe('Requests per minute per key (or per address without one) on /graphql and /v1; 0: no limit.'),
+  MAX_QUERY_DEPTH: positiveInt.default(12).describe('Deepest GraphQL selection accepted.'),
+  MAX_QUERY_COST: positiveInt
+    .default(50_000)
+    .describe(
+      'Highest estimated GraphQL query cost accepted (fields, multiplied by the page sizes of lists).',
+    ),
+  PERSONAL_TRAITS: csv
     .default([])
-    .describe('Comma-separated write keys accepted on /v1/* (HTTP Basic user name). Empty: any key.'),
+    .describe(
+      'Traits masked for callers without pii:read, besides email, phone, name, address, birthday and the like.',
+    ),
+  CONSENT_OPT_IN_PURPOSES: csv
+    .default([])
+    .describe(
+      'Purposes (analytics, marketing, personalization) that need an explicit grant; the others count as granted until refused.',
+    ),
   TRAIT_NAMESPACE_RANKING: csv
     .default([])
     .describe(

@@ -11,6 +11,6 @@ CALL {
 }
 CALL {
   MATCH (s:Segment) WHERE s.deleted IS NULL
-  RETURN collect({id: s.id, rule: s.rule}) AS segments
+  RETURN collect({id: s.id, rule: s.rule, purpose: coalesce(s.purpose, 'marketing')}) AS segments
 }
 RETURN version, tags, segments

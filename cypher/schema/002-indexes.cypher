@@ -11,3 +11,4 @@ CREATE INDEX segment_change_at IF NOT EXISTS FOR (c:SegmentChange) ON (c.at);
 CREATE INDEX profile_last_seen IF NOT EXISTS FOR (p:Profile) ON (p.lastSeen);
 CREATE INDEX profile_first_seen IF NOT EXISTS FOR (p:Profile) ON (p.firstSeen);
 CREATE INDEX job_subject IF NOT EXISTS FOR (j:Job) ON (j.subject);
+CREATE INDEX audit_entry_at IF NOT EXISTS FOR (a:AuditEntry) ON (a.at);

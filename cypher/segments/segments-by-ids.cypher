@@ -2,5 +2,5 @@
 // params: $ids
 UNWIND $ids AS id
 MATCH (s:Segment {id: id})
-RETURN s {.id, .name, .rule, .description, .createdAt, .updatedAt, .deleted, .deletedAt,
+RETURN s {.id, .name, .rule, .description, .purpose, .createdAt, .updatedAt, .deleted, .deletedAt,
   size: COUNT { (s)<-[:MEMBER_OF]-(:Profile) }} AS segment

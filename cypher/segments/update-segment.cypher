@@ -1,7 +1,7 @@
 // Renames a segment or changes its rule.
-// params: $id, $name, $rule, $description, $now
+// params: $id, $name, $rule, $description, $purpose, $now
 MATCH (s:Segment {id: $id})
 WHERE s.deleted IS NULL
 SET s.name = coalesce($name, s.name), s.rule = coalesce($rule, s.rule),
-  s.description = coalesce($description, s.description), s.updatedAt = $now
+  s.description = coalesce($description, s.description), s.purpose = coalesce($purpose, s.purpose), s.updatedAt = $now
 RETURN s.id AS id

@@ -15,7 +15,7 @@ const Q = defineQueries('audiences', [
 export interface Definitions {
   version: number;
   tags: Array<{ id: string; kind: 'RULE' | 'MANUAL' | 'MODEL'; rule: string | null }>;
-  segments: Array<{ id: string; rule: string }>;
+  segments: Array<{ id: string; rule: string; purpose: string }>;
 }
 
 export interface EvaluationRow {

@@ -4,6 +4,7 @@ import type { Executor, TxRunner } from '../db/executor';
 import type { Job } from '../jobs/job.type';
 import type { JobsService } from '../jobs/jobs.service';
 import type { ProfileChanges, SegmentChangeRecord } from '../profiles/profile-changes';
+import { consentPredicate, isPurpose, type ConsentPolicy } from '../privacy/consent';
 import { compileRule } from '../rules/compile';
 import { RuleError, type CompiledRule, type RuleLookup, type RuleRef } from '../rules/rule';
 import type { AudiencesRepository, Definitions } from './audiences.repository';
@@ -50,6 +51,7 @@ export class AudiencesService {
     private readonly changes: ProfileChanges,
     private readonly jobs: JobsService,
     private readonly logger: Logger,
+    private readonly consent: ConsentPolicy,
     private readonly batchSize = 500,
   ) {}
 
@@ -60,16 +62,23 @@ export class AudiencesService {
     const definitions = await this.repository.definitions(tx);
     const lookup = lookupOf(definitions);
     const audiences: Audience[] = [];
-    const add = (kind: 'tag' | 'segment', id: string, rule: string | null) => {
+    const add = (kind: 'tag' | 'segment', id: string, rule: string | null, purpose: string | null = null) => {
       try {
-        audiences.push({ kind, id, compiled: compileRule(parseRule(rule), lookup, { self: { kind, id } }) });
+        const compiled = compileRule(parseRule(rule), lookup, { self: { kind, id } });
+        // A segment serves a purpose (marketing by default): profiles that refused it never enter.
+        const consent = purpose && isPurpose(purpose) ? consentPredicate(this.consent, purpose) : null;
+        audiences.push({
+          kind,
+          id,
+          compiled: consent ? { ...compiled, predicate: `(${compiled.predicate}) AND ${consent}` } : compiled,
+        });
       } catch (error) {
         // A stored rule that no longer compiles is skipped, not fatal: its owner sees the problem when editing it.
         this.logger.error('stored rule does not compile', { kind, id, error });
       }
     };
     for (const tag of definitions.tags) if (tag.kind === 'RULE') add('tag', tag.id, tag.rule);
-    for (const segment of definitions.segments) add('segment', segment.id, segment.rule);
+    for (const segment of definitions.segments) add('segment', segment.id, segment.rule, segment.purpose);
     this.compiled = {
       version: definitions.version,
       definitions,

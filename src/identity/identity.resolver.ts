@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { checkPageSize } from '../common/connection';
 import type { Context } from '../server/context';
 import { IdentityLink } from './identifier.type';
@@ -17,6 +17,7 @@ import {
 
 @Resolver()
 export class IdentityResolver {
+  @Authorized('profiles:read')
   @Query(() => [IdentityLink], {
     nullable: true,
     description:
@@ -30,11 +31,13 @@ export class IdentityResolver {
     return ctx.services.identity.explain(from, to);
   }
 
+  @Authorized('identity:admin')
   @Query(() => IdentityRules, { description: 'The identity rules in force.' })
   identityRules(@Ctx() ctx: Context): Promise<IdentityRules> {
     return ctx.services.identity.refreshRules();
   }
 
+  @Authorized('identity:admin')
   @Mutation(() => IdentityRulesUpdate, {
     description:
       'Replaces the identity rules and recomputes the profiles they affect (a job reports progress).',
@@ -47,6 +50,7 @@ export class IdentityResolver {
     return { rules: config, job };
   }
 
+  @Authorized('identity:admin')
   @Query(() => IdentityDryRun, {
     description: 'How the partition into profiles would change under proposed rules.',
   })
@@ -57,6 +61,7 @@ export class IdentityResolver {
     return ctx.services.identity.dryRun(withoutNulls(rules));
   }
 
+  @Authorized('identity:admin')
   @Query(() => IdentityHealth, {
     description: 'Totals, largest profiles, shared and conflicted identifiers.',
   })
@@ -64,6 +69,7 @@ export class IdentityResolver {
     return ctx.services.identity.healthCounts();
   }
 
+  @Authorized('identity:admin')
   @Mutation(() => EvidenceErasure, {
     description:
       'Erases the identity evidence of events; profiles they bridged split again. Replays cannot restore it.',

@@ -1,10 +1,11 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Authorized, Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../server/context';
 import { EventInput } from './event.input';
 import { IngestResult } from './ingest.type';
 
 @Resolver()
 export class IngestResolver {
+  @Authorized('ingest:write')
   @Mutation(() => IngestResult, {
     description: 'Applies Segment-spec events; bad events are rejected one by one, duplicates applied once.',
   })

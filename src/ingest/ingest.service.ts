@@ -3,6 +3,7 @@ import type { Executor, TxRunner } from '../db/executor';
 import type { IdentityService } from '../identity/identity.service';
 import { splitKey } from '../identity/namespaces';
 import { NOTHING_SETTLED, type ProfileChanges, type Settlement } from '../profiles/profile-changes';
+import { consentDecisions, type ConsentFromEvent } from '../privacy/consent';
 import { applyTraits, parseStoredTraits } from '../profiles/traits';
 import { categoryAncestry } from './ecommerce';
 import type {
@@ -25,6 +26,8 @@ export interface RejectedEvent {
 export interface IngestResult {
   accepted: number;
   duplicates: number;
+  /** Events dropped because they carry an identifier of an erased profile. */
+  suppressed: number;
   rejected: RejectedEvent[];
 }
 
@@ -37,6 +40,12 @@ export interface IngestOptions {
   batchDefaults?: Record<string, unknown>;
   /** Called after each committed chunk (import progress). */
   onChunk?: (progress: { done: number; total: number }) => void;
+}
+
+/** What ingestion owes to privacy: drop erased people's events, record consent decisions. */
+export interface PrivacyDuties {
+  suppressed(tx: TxRunner, keys: readonly string[]): Promise<Set<string>>;
+  recordFromEvents(tx: TxRunner, decisions: readonly ConsentFromEvent[]): Promise<void>;
 }
 
 export interface IngestSettings {
@@ -76,6 +85,7 @@ export class IngestService {
     private readonly repository: IngestRepository,
     private readonly identity: IdentityService,
     private readonly changes: ProfileChanges,
+    private readonly privacy: PrivacyDuties,
     private readonly settings: IngestSettings,
   ) {}
 
@@ -115,27 +125,36 @@ export class IngestService {
     });
 
     let accepted = 0;
+    let suppressed = 0;
     for (let start = 0; start < valid.length; start += this.settings.chunkSize) {
       const chunk = valid.slice(start, start + this.settings.chunkSize);
       const outcome = await this.executor.writeTx('ingest.batch', (tx) =>
         this.applyChunk(tx, chunk, receivedAt),
       );
       accepted += outcome.fresh;
-      duplicates += chunk.length - outcome.fresh;
+      suppressed += outcome.suppressed;
+      duplicates += chunk.length - outcome.fresh - outcome.suppressed;
       options.onChunk?.({ done: Math.min(start + chunk.length, valid.length), total: valid.length });
       this.changes.committed(outcome.settlement);
     }
-    return { accepted, duplicates, rejected };
+    return { accepted, duplicates, suppressed, rejected };
   }
 
   private async applyChunk(
     tx: TxRunner,
     chunk: readonly NormalizedEvent[],
     now: number,
-  ): Promise<{ fresh: number; settlement: Settlement }> {
+  ): Promise<{ fresh: number; suppressed: number; settlement: Settlement }> {
+    // Events carrying an identifier of an erased profile are dropped before anything is written.
+    const erased = await this.privacy.suppressed(tx, [
+      ...new Set(chunk.flatMap((e) => e.identifiers.map((i) => i.key))),
+    ]);
+    const allowed =
+      erased.size === 0 ? chunk : chunk.filter((e) => !e.identifiers.some((i) => erased.has(i.key)));
+    const suppressed = chunk.length - allowed.length;
     const fresh = await this.repository.claimEvents(
       tx,
-      chunk.map((e) => ({
+      allowed.map((e) => ({
         messageId: e.messageId,
         type: e.type,
         name: e.name,
@@ -144,8 +163,8 @@ export class IngestService {
       })),
       randomUUID(),
     );
-    const events = chunk.filter((e) => fresh.has(e.messageId));
-    if (events.length === 0) return { fresh: 0, settlement: NOTHING_SETTLED };
+    const events = allowed.filter((e) => fresh.has(e.messageId));
+    if (events.length === 0) return { fresh: 0, suppressed, settlement: NOTHING_SETTLED };
 
     const identifiers = new Map<string, IdentifierUpsert>();
     const links = new Map<string, LinkUpsert>();
@@ -196,6 +215,10 @@ export class IngestService {
       now,
     );
     await this.writeTraits(tx, events, storedTraits);
+    await this.privacy.recordFromEvents(
+      tx,
+      events.flatMap((e) => consentDecisions(e.primary.key, e.traits, e.at, e.messageId)),
+    );
     await this.repository.upsertLinks(
       tx,
       [...links.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, link]) => link),
@@ -205,7 +228,7 @@ export class IngestService {
 
     await this.repository.recordCarriers(tx, this.carriersOf(events));
     const outcome = await this.identity.stitch(tx, new Set(identifiers.keys()), now);
-    return { fresh: events.length, settlement: outcome.settlement };
+    return { fresh: events.length, suppressed, settlement: outcome.settlement };
   }
 
   private async writeTraits(

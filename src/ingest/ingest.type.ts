@@ -22,6 +22,9 @@ export class IngestResult {
   })
   duplicates!: number;
 
+  @Field(() => Int, { description: 'Events dropped because they carry an identifier of an erased profile.' })
+  suppressed!: number;
+
   @Field(() => [RejectedEvent])
   rejected!: RejectedEvent[];
 }

@@ -1,14 +1,16 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import { PortraitError, type ErrorCode } from '../common/errors';
 import type { Logger } from '../common/logger';
+import { credentialsOf, type Credentials } from '../security/authenticator';
+import type { RateLimiter } from '../security/rate-limit';
+import { can } from '../security/viewer';
+import { authenticate, segmentReply, viewerOf } from '../server/auth.middleware';
+import type { Services } from '../server/services';
 import type { IngestService } from './ingest.service';
 import type { EventType } from './segment-event';
 
 export interface SegmentRoutesSettings {
   readonly maxBatchBytes: number;
-  /** Accepted write keys; empty accepts any (and none). */
-  readonly writeKeys: readonly string[];
 }
 
 const SINGLE_EVENT_TYPES: readonly EventType[] = ['identify', 'track', 'alias', 'page', 'screen'];
@@ -17,27 +19,15 @@ function fail(res: Response, status: number, code: ErrorCode, error: string): vo
   res.status(status).json({ success: false, code, error });
 }
 
-/** The write key as Segment's libraries send it: HTTP Basic user name (password empty), else `writeKey` in the body. */
-export function writeKeyOf(req: Request): string | null {
-  const header = req.headers.authorization ?? '';
-  const match = /^Basic\s+(\S+)$/i.exec(header);
-  if (match) {
-    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon === -1 ? decoded : decoded.slice(0, colon);
-  }
+/**
+ * The write key as Segment's libraries send it: HTTP Basic user name (password empty), a bearer token, or
+ * `writeKey` in the body. It is an API key with the tracker role (or any role allowed to ingest).
+ */
+export function writeKeyCredentials(req: Request): Credentials {
+  const fromHeader = credentialsOf(req.headers.authorization);
+  if (fromHeader.bearer || fromHeader.basicUser) return fromHeader;
   const body = req.body as Record<string, unknown> | undefined;
-  return typeof body?.writeKey === 'string' ? body.writeKey : null;
-}
-
-function keyAccepted(key: string | null, accepted: readonly string[]): boolean {
-  if (accepted.length === 0) return true;
-  if (key === null) return false;
-  const given = Buffer.from(key);
-  return accepted.some((candidate) => {
-    const expected = Buffer.from(candidate);
-    return expected.length === given.length && timingSafeEqual(expected, given);
-  });
+  return { bearer: null, basicUser: typeof body?.writeKey === 'string' ? body.writeKey : null };
 }
 
 function epochOrNull(value: unknown): number | null {
@@ -52,10 +42,12 @@ function epochOrNull(value: unknown): number | null {
  * every accepted event is committed; 4xx with a reason when the request as a whole is unusable.
  */
 export function segmentRouter(
-  ingest: IngestService,
+  services: Services,
+  limiter: RateLimiter,
   settings: SegmentRoutesSettings,
   logger: Logger,
 ): Router {
+  const ingest = services.ingest;
   const router = express.Router();
   router.use(
     express.json({
@@ -63,14 +55,10 @@ export function segmentRouter(
       type: ['application/json', 'text/plain', 'application/*+json'],
     }),
   );
-  router.use((req, res, next) => {
-    if (!keyAccepted(writeKeyOf(req), settings.writeKeys)) {
-      fail(
-        res,
-        401,
-        'UNAUTHENTICATED',
-        'a valid write key is required (HTTP Basic user name, as Segment libraries send it)',
-      );
+  router.use(authenticate(services, limiter, logger, segmentReply, writeKeyCredentials));
+  router.use((_req, res, next) => {
+    if (!can(viewerOf(res), 'ingest:write')) {
+      fail(res, 403, 'FORBIDDEN', 'this key may not send events (it needs the tracker role or ingest:write)');
       return;
     }
     next();

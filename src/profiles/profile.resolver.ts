@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Identifier, IdentityChange } from '../identity/identifier.type';
 import { IdentifierInput } from '../identity/identity.input';
 import { Segment } from '../segments/segment.type';
@@ -9,19 +9,22 @@ import { Profile, ProfileConnection, Rfm } from './profile.type';
 
 @Resolver(() => Profile)
 export class ProfileResolver {
+  @Authorized('profiles:read', 'profiles:read:own')
   @Query(() => Profile, {
     nullable: true,
     description:
       'A profile by id (an id merged away resolves to the survivor) or by any identifier. Exactly one argument.',
   })
-  profile(
+  async profile(
     @Arg('id', () => ID, { nullable: true }) id: string | null,
     @Arg('identifier', () => IdentifierInput, { nullable: true }) identifier: IdentifierInput | null,
     @Ctx() ctx: Context,
   ): Promise<Profile | null> {
-    return ctx.services.profiles.profile(ctx.loaders.profiles, id, identifier);
+    const profile = await ctx.services.profiles.profile(ctx.loaders.profiles, id, identifier);
+    return ctx.services.access.visible(ctx, profile, 'profiles:read');
   }
 
+  @Authorized('profiles:read')
   @Query(() => ProfileConnection, { description: 'All profiles, in id order.' })
   profiles(
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,

@@ -1,4 +1,5 @@
 import {
+  Authorized,
   Arg,
   Ctx,
   FieldResolver,
@@ -11,7 +12,8 @@ import {
   Subscription,
 } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { notFound } from '../common/errors';
+import { PortraitError, notFound } from '../common/errors';
+import { can } from '../security/viewer';
 import { Job } from '../jobs/job.type';
 import { ProfileConnection } from '../profiles/profile.type';
 import type { SegmentChangeRecord } from '../profiles/profile-changes';
@@ -23,6 +25,7 @@ import {
   SegmentBreakdownRow,
   SegmentMembershipChange,
   SegmentOverlap,
+  SegmentPurpose,
   SegmentSizePoint,
 } from './segment.type';
 
@@ -38,17 +41,20 @@ function toChange(record: SegmentChangeRecord): SegmentMembershipChange {
 
 @Resolver(() => Segment)
 export class SegmentResolver {
+  @Authorized('segments:read')
   @Query(() => Segment, { nullable: true })
   async segment(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Segment | null> {
     const segment = await ctx.loaders.segments.segment.load(id);
     return segment && !segment.deleted ? segment : null;
   }
 
+  @Authorized('segments:read')
   @Query(() => [Segment])
   segments(@Ctx() ctx: Context): Promise<Segment[]> {
     return ctx.services.segments.all();
   }
 
+  @Authorized('segments:write')
   @Mutation(() => Segment, {
     description:
       'Creates a segment from a rule; its members are computed over all profiles by a job (Segment.evaluation).',
@@ -57,11 +63,16 @@ export class SegmentResolver {
     @Arg('name') name: string,
     @Arg('rule', () => GraphQLJSON) rule: unknown,
     @Arg('description', () => String, { nullable: true }) description: string | null,
+    @Arg('purpose', () => SegmentPurpose, { nullable: true, defaultValue: SegmentPurpose.MARKETING })
+    purpose: SegmentPurpose | null,
     @Ctx() ctx: Context,
   ): Promise<Segment> {
-    return (await ctx.services.segments.create(name, rule, description ?? null)).segment;
+    return (
+      await ctx.services.segments.create(name, rule, description ?? null, purpose ?? SegmentPurpose.MARKETING)
+    ).segment;
   }
 
+  @Authorized('segments:write')
   @Mutation(() => Segment, {
     description: 'Renames a segment or changes its rule (re-evaluated by a job: Segment.evaluation).',
   })
@@ -70,9 +81,10 @@ export class SegmentResolver {
     @Arg('name', () => String, { nullable: true }) name: string | null,
     @Arg('rule', () => GraphQLJSON, { nullable: true }) rule: unknown,
     @Arg('description', () => String, { nullable: true }) description: string | null,
+    @Arg('purpose', () => SegmentPurpose, { nullable: true }) purpose: SegmentPurpose | null,
     @Ctx() ctx: Context,
   ): Promise<Segment> {
-    return (await ctx.services.segments.update(id, { name, rule, description })).segment;
+    return (await ctx.services.segments.update(id, { name, rule, description, purpose })).segment;
   }
 
   @FieldResolver(() => Job, {
@@ -83,6 +95,7 @@ export class SegmentResolver {
     return ctx.services.jobs.latestFor(`segment:${segment.id}`);
   }
 
+  @Authorized('segments:write')
   @Mutation(() => Boolean, {
     description: 'Deletes a segment; its members exit (logged and streamed). False if unknown.',
   })
@@ -90,6 +103,7 @@ export class SegmentResolver {
     return ctx.services.segments.delete(id);
   }
 
+  @Authorized('profiles:read')
   @FieldResolver(() => ProfileConnection)
   members(
     @Root() segment: Segment,
@@ -136,11 +150,15 @@ export class SegmentResolver {
     return ctx.services.segments.breakdown(segment, categoryId);
   }
 
+  @Authorized('segments:read')
   @Subscription(() => SegmentMembershipChange, {
     description:
       'Membership changes of one segment, or of all when segmentId is null; `after` replays from a cursor first.',
     subscribe: async ({ args, context }) => {
       const ctx = context as Context;
+      // @Authorized guards each delivered change; the stream itself must not start for others either.
+      if (!can(ctx.viewer, 'segments:read'))
+        throw new PortraitError('FORBIDDEN', 'subscribing needs segments:read');
       const stream = await ctx.services.segments.subscribe(
         (args.segmentId as string | null) ?? null,
         args.after as string | null,

@@ -7,6 +7,16 @@ export enum MembershipChange {
 }
 registerEnumType(MembershipChange, { name: 'MembershipChange' });
 
+export enum SegmentPurpose {
+  MARKETING = 'marketing',
+  ANALYTICS = 'analytics',
+  PERSONALIZATION = 'personalization',
+}
+registerEnumType(SegmentPurpose, {
+  name: 'SegmentPurpose',
+  description: 'What a segment is used for: profiles that refused consent for that purpose never enter it.',
+});
+
 @ObjectType({
   description: 'An audience defined by a rule, kept up to date as events arrive and time passes.',
 })
@@ -22,6 +32,9 @@ export class Segment {
 
   @Field(() => String, { nullable: true })
   description!: string | null;
+
+  @Field(() => SegmentPurpose)
+  purpose!: SegmentPurpose;
 
   @Field(() => Int, { description: 'Members now.' })
   size!: number;

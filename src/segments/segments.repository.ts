@@ -4,7 +4,7 @@ import { toDate } from '../common/scalars';
 import type { SegmentChangeRecord } from '../profiles/profile-changes';
 import { toProfile } from '../profiles/profiles.repository';
 import type { Profile } from '../profiles/profile.type';
-import type { Segment } from './segment.type';
+import { SegmentPurpose, type Segment } from './segment.type';
 
 const Q = defineQueries('segments', [
   'segments-by-ids',
@@ -29,6 +29,7 @@ function toSegment(row: unknown): Segment {
     name: s.name as string,
     rule: typeof s.rule === 'string' ? (JSON.parse(s.rule) as unknown) : null,
     description: (s.description as string | null) ?? null,
+    purpose: ((s.purpose as string | null) ?? SegmentPurpose.MARKETING) as SegmentPurpose,
     size: (s.size as number) ?? 0,
     createdAt: toDate(s.createdAt) ?? new Date(0),
     updatedAt: toDate(s.updatedAt) ?? new Date(0),
@@ -61,7 +62,7 @@ export class SegmentsRepository {
 
   async create(
     tx: TxRunner,
-    segment: { id: string; name: string; rule: unknown; description: string | null },
+    segment: { id: string; name: string; rule: unknown; description: string | null; purpose: SegmentPurpose },
   ): Promise<void> {
     await tx.run(Q.createSegment, { ...segment, rule: JSON.stringify(segment.rule), now: Date.now() });
   }
@@ -69,7 +70,12 @@ export class SegmentsRepository {
   async update(
     tx: TxRunner,
     id: string,
-    changes: { name: string | null; rule: unknown; description: string | null },
+    changes: {
+      name: string | null;
+      rule: unknown;
+      description: string | null;
+      purpose: SegmentPurpose | null;
+    },
   ): Promise<boolean> {
     const rule = changes.rule === undefined || changes.rule === null ? null : JSON.stringify(changes.rule);
     return (
@@ -79,6 +85,7 @@ export class SegmentsRepository {
           name: changes.name,
           rule,
           description: changes.description,
+          purpose: changes.purpose,
           now: Date.now(),
         })
       ).length > 0

@@ -9,7 +9,7 @@ import type { Profile } from '../profiles/profile.type';
 import type { ChangeBus } from './change-bus';
 import { segmentChanges } from './change-stream';
 import type { Job } from '../jobs/job.type';
-import type { Segment, SegmentOverlap, SegmentSizePoint } from './segment.type';
+import { SegmentPurpose, type Segment, type SegmentOverlap, type SegmentSizePoint } from './segment.type';
 
 export interface SegmentChangeResult {
   segment: Segment;
@@ -63,12 +63,17 @@ export class SegmentsService {
   }
 
   /** Creates a segment from a validated rule and starts evaluating it over all profiles (the returned job). */
-  async create(name: string, rule: unknown, description: string | null = null): Promise<SegmentChangeResult> {
+  async create(
+    name: string,
+    rule: unknown,
+    description: string | null = null,
+    purpose: SegmentPurpose = SegmentPurpose.MARKETING,
+  ): Promise<SegmentChangeResult> {
     const clean = checkName(name);
     const id = `seg-${randomUUID()}`;
     await this.executor.writeTx('segments.create', async (tx) => {
       await this.audiences.compileForSave(tx, rule, { kind: 'segment', id });
-      await this.repository.create(tx, { id, name: clean, rule, description });
+      await this.repository.create(tx, { id, name: clean, rule, description, purpose });
     });
     const job = await this.audiences.startFullEvaluation({ kind: 'segment', id }, `segment ${clean}`);
     const [segment] = await this.repository.byIds([id]);
@@ -77,21 +82,30 @@ export class SegmentsService {
 
   async update(
     id: string,
-    changes: { name?: string | null; rule?: unknown; description?: string | null },
+    changes: {
+      name?: string | null;
+      rule?: unknown;
+      description?: string | null;
+      purpose?: SegmentPurpose | null;
+    },
   ): Promise<SegmentChangeResult> {
     const name = changes.name == null ? null : checkName(changes.name);
     const newRule = changes.rule !== undefined && changes.rule !== null;
+    // A new purpose changes who may be a member as much as a new rule does.
+    const reevaluate = newRule || changes.purpose != null;
     await this.executor.writeTx('segments.update', async (tx) => {
       if (newRule) await this.audiences.compileForSave(tx, changes.rule, { kind: 'segment', id });
+      else await this.audiences.bumpVersion(tx);
       const updated = await this.repository.update(tx, id, {
         name,
         rule: newRule ? changes.rule : null,
         description: changes.description ?? null,
+        purpose: changes.purpose ?? null,
       });
       if (!updated) throw notFound(`no segment ${id}`, { argument: 'id' });
     });
     const [segment] = await this.repository.byIds([id]);
-    const job = newRule
+    const job = reevaluate
       ? await this.audiences.startFullEvaluation({ kind: 'segment', id }, `segment ${segment!.name}`)
       : null;
     return { segment: segment!, job };

@@ -1,5 +1,8 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { MemoryRateLimiter, RedisRateLimiter, unlimited } from '../security/rate-limit';
 import type { Driver } from 'neo4j-driver';
 import { Scheduler } from '../audiences/scheduler';
 import { parseIdentityRules } from '../identity/rules';
@@ -40,6 +43,18 @@ export async function waitForNeo4j(driver: Driver, logger: Logger, timeoutMs = 1
   }
 }
 
+/**
+ * The settings with an admin key: production refuses to start without ADMIN_API_KEY; development makes a
+ * random one and logs it, so that `npm start` works out of the box and nobody ships a default key.
+ */
+function withAdminKey(config: Config, logger: Logger): Config {
+  if (config.ADMIN_API_KEY) return config;
+  if (config.NODE_ENV === 'production') throw new Error('ADMIN_API_KEY is required in production');
+  const key = `dev-${randomBytes(24).toString('base64url')}`;
+  logger.warn('ADMIN_API_KEY is not set: using a key made for this run only', { adminApiKey: key });
+  return { ...config, ADMIN_API_KEY: key };
+}
+
 /** Start-up duties: jobs a stopped process left running are failed, configured identity rules applied. */
 async function prepare(services: Services, config: Config, logger: Logger): Promise<void> {
   const abandoned = await services.jobs.failAbandoned();
@@ -71,11 +86,21 @@ async function prepare(services: Services, config: Config, logger: Logger): Prom
  * schema, listen. End-to-end tests call it too (with PORT 0).
  */
 export async function startPortrait(
-  config: Config,
+  settings: Config,
   logger: Logger,
   status?: () => Record<string, unknown>,
 ): Promise<Portrait> {
+  const config = withAdminKey(settings, logger);
   const driver = createDriver(config);
+  const redis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 })
+    : null;
+  const rateLimiter =
+    config.RATE_LIMIT_PER_MINUTE === 0
+      ? unlimited
+      : redis
+        ? new RedisRateLimiter(redis, config.RATE_LIMIT_PER_MINUTE)
+        : new MemoryRateLimiter(config.RATE_LIMIT_PER_MINUTE);
   try {
     await waitForNeo4j(driver, logger);
     await applySchema(driver, config.NEO4J_DATABASE, logger);
@@ -85,13 +110,14 @@ export async function startPortrait(
       : new LocalChangeBus();
     const services = createServices(executor, config, logger, bus);
     await prepare(services, config, logger);
-    const schema = await buildPortraitSchema();
+    const schema = await buildPortraitSchema(config.PERSONAL_TRAITS);
     const server = await startServer({
       config,
       driver,
       services,
       schema,
       logger,
+      rateLimiter,
       ...(status ? { status } : {}),
     });
     const lifecycle = {
@@ -119,11 +145,14 @@ export async function startPortrait(
         await scheduler.stop();
         await server.close();
         await services.jobs.idle();
+        await services.audit.flush();
         await bus.close();
+        redis?.disconnect();
         await driver.close();
       },
     };
   } catch (error) {
+    redis?.disconnect();
     await driver.close();
     throw error;
   }

@@ -5,13 +5,26 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  parse,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Driver } from 'neo4j-driver';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../config';
 import type { Logger } from '../common/logger';
 import { segmentRouter } from '../ingest/segment.routes';
+import { credentialsOf } from '../security/authenticator';
+import { checkOperation, measureOperation } from '../security/query-limits';
+import type { RateLimiter } from '../security/rate-limit';
+import type { Viewer } from '../security/viewer';
+import { authenticate, graphqlReply, viewerOf } from './auth.middleware';
+import { queryLimitsPlugin } from './query-limits.plugin';
 import { createContext, type Context } from './context';
 import { createErrorFormatter } from './errors';
 import { createHealthCheck } from './health';
@@ -32,6 +45,7 @@ export interface ServerDependencies {
   readonly services: Services;
   readonly schema: GraphQLSchema;
   readonly logger: Logger;
+  readonly rateLimiter: RateLimiter;
   /** Extra state reported by /health (demo loading progress). */
   readonly status?: () => Record<string, unknown>;
 }
@@ -46,11 +60,42 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
   app.disable('x-powered-by');
   const httpServer = createServer(app);
 
+  const limits = { maxDepth: config.MAX_QUERY_DEPTH, maxCost: config.MAX_QUERY_COST };
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer(
+  const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer | null }>(
     {
       schema,
-      context: () => createContext(services, config),
+      // Subscriptions authenticate in connection_init: { authorization: 'Bearer <key>' }.
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const header = (params.authorization ?? params.Authorization) as string | undefined;
+        try {
+          const viewer = await services.authenticator.authenticate(credentialsOf(header));
+          if (!viewer) return false;
+          ctx.extra.viewer = viewer;
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      onSubscribe: (_ctx, _id, payload) => {
+        try {
+          const document = parse(payload.query);
+          const operation = getOperationAST(document, payload.operationName ?? undefined);
+          if (operation) {
+            const fragments = Object.fromEntries(
+              document.definitions
+                .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+                .map((d) => [d.name.value, d]),
+            );
+            checkOperation(limits, measureOperation(schema, operation, fragments, payload.variables ?? {}));
+          }
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+        }
+        return undefined;
+      },
+      context: (ctx) => createContext(services, config, ctx.extra.viewer ?? null),
       onError: (_ctx, _id, _payload, errors) => {
         logger.warn('subscription error', { errors: errors.map((e) => e.message) });
       },
@@ -67,6 +112,7 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
     csrfPrevention: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      queryLimitsPlugin(limits),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
       {
         async serverWillStart() {
@@ -87,19 +133,14 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
     res.status(report.status === 'ok' ? 200 : 503).json({ ...report, ...(deps.status?.() ?? {}) });
   });
 
-  app.use(
-    '/v1',
-    segmentRouter(
-      services.ingest,
-      { maxBatchBytes: config.MAX_BATCH_BYTES, writeKeys: config.SEGMENT_WRITE_KEYS },
-      logger,
-    ),
-  );
+  const limiter = deps.rateLimiter;
+  app.use('/v1', segmentRouter(services, limiter, { maxBatchBytes: config.MAX_BATCH_BYTES }, logger));
 
   app.use(
     '/graphql',
+    authenticate(services, limiter, logger, graphqlReply),
     express.json({ limit: config.MAX_BATCH_BYTES }),
-    expressMiddleware(apollo, { context: async () => createContext(services, config) }),
+    expressMiddleware(apollo, { context: async ({ res }) => createContext(services, config, viewerOf(res)) }),
   );
 
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -1,7 +1,12 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
+import { auditMiddleware } from '../audit/audit.middleware';
 import { scalarsMap } from '../common/scalars';
+import { maskingMiddleware } from '../privacy/masking';
+import { PrivacyResolver } from '../privacy/privacy.resolver';
+import { authChecker } from '../security/auth-checker';
+import { SecurityResolver } from '../security/security.resolver';
 import { IdentityHealthResolver, IdentityResolver } from '../identity/identity.resolver';
 import { IngestResolver } from '../ingest/ingest.resolver';
 import { JobResolver } from '../jobs/job.resolver';
@@ -31,13 +36,27 @@ export const resolvers = [
   SegmentMembershipChangeResolver,
   SegmentBreakdownRowResolver,
   ModelsResolver,
+  PrivacyResolver,
+  SecurityResolver,
 ] as const;
 
-/** The executable schema, built from the resolver classes. */
-export function buildPortraitSchema(): Promise<GraphQLSchema> {
-  // Subscriptions stream from the change log (segments/change-stream.ts) through their own `subscribe`;
-  // type-graphql still insists on a PubSub, which stays unused.
-  return buildSchema({ resolvers: [...resolvers], scalarsMap, validate: false, pubSub: createPubSub() });
+/**
+ * The executable schema, built from the resolver classes: every field checks its @Authorized permissions,
+ * mutations and personal-data reads are audited, and personal fields are masked for callers without
+ * pii:read (`personalTraits`: configured traits masked besides the built-in ones).
+ */
+export function buildPortraitSchema(personalTraits: readonly string[] = []): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...resolvers],
+    scalarsMap,
+    validate: false,
+    authChecker,
+    authMode: 'error',
+    globalMiddlewares: [auditMiddleware, maskingMiddleware(personalTraits)],
+    // Subscriptions stream from the change log (segments/change-stream.ts) through their own `subscribe`;
+    // type-graphql still insists on a PubSub, which stays unused.
+    pubSub: createPubSub(),
+  });
 }
 
 /** The SDL as checked in at schema/schema.graphql: sorted, so that diffs show real changes only. */

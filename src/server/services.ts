@@ -19,6 +19,12 @@ import { SegmentsRepository } from '../segments/segments.repository';
 import { SegmentsService } from '../segments/segments.service';
 import { TagsRepository } from '../tags/tags.repository';
 import { TagsService } from '../tags/tags.service';
+import { AuditService } from '../audit/audit.service';
+import { consentPolicy } from '../privacy/consent';
+import { PrivacyService } from '../privacy/privacy.service';
+import { AccessService } from '../security/access';
+import { ApiKeys } from '../security/api-keys';
+import { Authenticator } from '../security/authenticator';
 import { ModelsRepository } from '../tags/models.repository';
 import { DEFAULT_MODELS_SETTINGS, ModelsService } from '../tags/models.service';
 
@@ -36,6 +42,11 @@ export interface Services {
   readonly models: ModelsService;
   readonly tags: TagsService;
   readonly segments: SegmentsService;
+  readonly privacy: PrivacyService;
+  readonly audit: AuditService;
+  readonly apiKeys: ApiKeys;
+  readonly authenticator: Authenticator;
+  readonly access: AccessService;
   readonly repositories: {
     readonly profiles: ProfilesRepository;
     readonly products: ProductsRepository;
@@ -65,7 +76,10 @@ export function createServices(
     traitRanking: config.TRAIT_NAMESPACE_RANKING,
   });
   const audiencesRepository = new AudiencesRepository(executor);
-  const audiences = new AudiencesService(executor, audiencesRepository, changes, jobs, logger);
+  const consent = consentPolicy(config.CONSENT_OPT_IN_PURPOSES);
+  const audiences = new AudiencesService(executor, audiencesRepository, changes, jobs, logger, consent);
+  const audit = new AuditService(executor, logger, config.MAX_PAGE_SIZE);
+  const apiKeys = new ApiKeys(executor);
   const models = new ModelsService(
     executor,
     new ModelsRepository(executor),
@@ -91,7 +105,8 @@ export function createServices(
     batchSize: 200,
     dryRunCap: 100_000,
   });
-  const ingest = new IngestService(executor, new IngestRepository(executor), identity, changes, {
+  const privacy = new PrivacyService(executor, identity, audiencesRepository, changes, audit, consent);
+  const ingest = new IngestService(executor, new IngestRepository(executor), identity, changes, privacy, {
     maxEventBytes: config.MAX_EVENT_BYTES,
     chunkSize: config.INGEST_CHUNK_SIZE,
   });
@@ -121,6 +136,18 @@ export function createServices(
         batchSize: 1000,
       },
     ),
+    privacy,
+    audit,
+    apiKeys,
+    authenticator: new Authenticator(apiKeys, {
+      adminApiKey: config.ADMIN_API_KEY ?? null,
+      jwtSecret: config.JWT_SECRET ?? null,
+      jwtPublicKey: config.JWT_PUBLIC_KEY ?? null,
+      jwtJwksUrl: config.JWT_JWKS_URL ?? null,
+      jwtIssuer: config.JWT_ISSUER ?? null,
+      jwtAudience: config.JWT_AUDIENCE ?? null,
+    }),
+    access: new AccessService(profilesRepository),
     repositories: {
       profiles: profilesRepository,
       products: productsRepository,

@@ -1,4 +1,4 @@
-import { Ctx, Field, Float, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Authorized, Ctx, Field, Float, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { Job } from '../jobs/job.type';
 import type { Context } from '../server/context';
 
@@ -27,6 +27,7 @@ export class BehaviourClusters {
 
 @Resolver()
 export class ModelsResolver {
+  @Authorized('models:write')
   @Mutation(() => Job, {
     description:
       'Retrains the models now (RFM boundaries, behaviour clusters) and rescores every profile; they retrain daily anyway.',
@@ -35,6 +36,7 @@ export class ModelsResolver {
     return ctx.services.models.train();
   }
 
+  @Authorized('tags:read')
   @Query(() => BehaviourClusters, {
     nullable: true,
     description: 'Null until the models were first trained.',

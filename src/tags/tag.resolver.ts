@@ -1,4 +1,16 @@
-import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Authorized,
+  Arg,
+  Ctx,
+  FieldResolver,
+  Float,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { badInput, notFound } from '../common/errors';
 import { IdentifierInput } from '../identity/identity.input';
 import { identifierKey, normalizeValue } from '../identity/namespaces';
@@ -15,11 +27,13 @@ import {
 
 @Resolver(() => TagCategory)
 export class TagCategoryResolver {
+  @Authorized('tags:read')
   @Query(() => [TagCategory], { description: 'The top of the tag catalogue; children and tags hang below.' })
   async tagCategories(@Ctx() ctx: Context): Promise<TagCategory[]> {
     return (await ctx.loaders.tags.catalogue()).categories.filter((c) => c.parentId === null);
   }
 
+  @Authorized('tags:read')
   @Query(() => TagCategory, { nullable: true })
   async tagCategory(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<TagCategory | null> {
     return (await ctx.loaders.tags.catalogue()).categories.find((c) => c.id === id) ?? null;
@@ -41,6 +55,7 @@ export class TagCategoryResolver {
     return (await ctx.loaders.tags.catalogue()).tags.filter((t) => t.categoryId === category.id);
   }
 
+  @Authorized('tags:write')
   @Mutation(() => TagCategory)
   createTagCategory(
     @Arg('name') name: string,
@@ -50,6 +65,7 @@ export class TagCategoryResolver {
     return ctx.services.tags.createCategory(name, parentId ?? null);
   }
 
+  @Authorized('tags:write')
   @Mutation(() => TagCategory)
   renameTagCategory(
     @Arg('id', () => ID) id: string,
@@ -59,6 +75,7 @@ export class TagCategoryResolver {
     return ctx.services.tags.renameCategory(id, name);
   }
 
+  @Authorized('tags:write')
   @Mutation(() => TagCategory, {
     description: 'Moves a category under another, or to the top with parentId null.',
   })
@@ -70,6 +87,7 @@ export class TagCategoryResolver {
     return ctx.services.tags.moveCategory(id, parentId ?? null);
   }
 
+  @Authorized('tags:write')
   @Mutation(() => Boolean, {
     description: 'Deletes an empty category; move its tags and sub-categories first.',
   })
@@ -80,6 +98,7 @@ export class TagCategoryResolver {
 
 @Resolver(() => Tag)
 export class TagResolver {
+  @Authorized('tags:read')
   @Query(() => Tag, { nullable: true })
   async tag(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Tag | null> {
     return (await ctx.loaders.tags.catalogue()).tags.find((t) => t.id === id) ?? null;
@@ -97,6 +116,7 @@ export class TagResolver {
     return ctx.loaders.tags.profileCount.load(tag.id);
   }
 
+  @Authorized('tags:write')
   @Mutation(() => TagChange, {
     description: 'Creates a RULE or MANUAL tag; a RULE tag is evaluated over all profiles (job).',
   })
@@ -107,6 +127,7 @@ export class TagResolver {
     return ctx.services.tags.createTag(input);
   }
 
+  @Authorized('tags:write')
   @Mutation(() => TagChange)
   updateTag(
     @Arg('id', () => ID) id: string,
@@ -116,11 +137,13 @@ export class TagResolver {
     return ctx.services.tags.updateTag(id, input);
   }
 
+  @Authorized('tags:write')
   @Mutation(() => Boolean, { description: 'Deletes a tag; refused while a rule refers to it.' })
   deleteTag(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.services.tags.deleteTag(id);
   }
 
+  @Authorized('tags:write')
   @Mutation(() => ManualTagging, {
     description: 'Puts a MANUAL tag on profiles, named by id or by identifier.',
   })
@@ -134,6 +157,7 @@ export class TagResolver {
     return this.setManual(ctx, tagId, profileIds, identifiers, score, true);
   }
 
+  @Authorized('tags:write')
   @Mutation(() => ManualTagging, {
     description: 'Takes a MANUAL tag off profiles, named by id or by identifier.',
   })

@@ -3,7 +3,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { identify, track } from '../helpers/events';
 import { unique } from '../helpers/neo4j';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { bearer, startTestServer, type TestServer } from '../helpers/server';
 
 interface InteractionPage {
   totalCount: number;
@@ -19,7 +19,13 @@ afterAll(() => server.close());
 
 describe('GraphQL over HTTP', () => {
   // The GraphQL-over-HTTP spec's server audits (graphql-http): every MUST holds.
-  for (const audit of serverAudits({ url: () => server.graphqlUrl })) {
+  // The audits send no credentials of their own: every request carries the admin key.
+  const fetchWithKey = (input: string | URL | Request, init: RequestInit = {}) =>
+    fetch(input, {
+      ...init,
+      headers: { ...Object.fromEntries(new Headers(init.headers).entries()), ...bearer(server.adminKey) },
+    });
+  for (const audit of serverAudits({ url: () => server.graphqlUrl, fetchFn: fetchWithKey })) {
     if (!audit.name.startsWith('MUST')) continue;
     it(audit.name, async () => {
       const result = await audit.fn();
@@ -123,7 +129,12 @@ describe('GraphQL over WebSocket (graphql-ws)', () => {
   it('answers a query on the same path with the official client', async () => {
     const u = unique('ws');
     await server.portrait.services.ingest.ingest([identify({ userId: u, traits: { name: 'Socket' } })]);
-    const client = createClient({ url: server.websocketUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createClient({
+      url: server.websocketUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${server.adminKey}` },
+    });
     try {
       const result = await new Promise<unknown>((resolve, reject) => {
         let value: unknown;

@@ -2,10 +2,11 @@ import { createServer } from 'node:net';
 import { silentLogger } from '../../src/common/logger';
 import { createDriver } from '../../src/db/driver';
 import { Executor } from '../../src/db/executor';
+import { unlimited } from '../../src/security/rate-limit';
 import { startServer } from '../../src/server/http';
 import { buildPortraitSchema } from '../../src/server/schema';
 import { createServices } from '../../src/server/services';
-import { testConfig } from '../helpers/neo4j';
+import { TEST_ADMIN_KEY, testConfig } from '../helpers/neo4j';
 
 /** A loopback port with nothing listening: a Neo4j that is down. */
 async function deadPort(): Promise<number> {
@@ -31,6 +32,7 @@ describe('GET /health', () => {
       services,
       schema: await buildPortraitSchema(),
       logger: silentLogger,
+      rateLimiter: unlimited,
     });
     try {
       const response = await fetch(`${server.url}/health`);
@@ -43,7 +45,7 @@ describe('GET /health', () => {
       // GraphQL answers with a typed error instead of hanging or crashing.
       const graphql = await fetch(server.graphqlUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
         body: JSON.stringify({ query: '{ profiles { totalCount } }' }),
       });
       const body = (await graphql.json()) as { errors: Array<{ extensions: { code: string } }> };

@@ -10,8 +10,12 @@ interface ProfileView {
 }
 
 let server: TestServer;
+let trackerKey: string;
+let otherKey: string;
 beforeAll(async () => {
-  server = await startTestServer({ SEGMENT_WRITE_KEYS: 'wk-test,wk-other' });
+  server = await startTestServer();
+  trackerKey = await server.createKey('tracker');
+  otherKey = await server.createKey('tracker');
 });
 afterAll(() => server.close());
 
@@ -27,7 +31,7 @@ describe('the Segment tracking API', () => {
   it('accepts the official @segment/analytics-node client unchanged, then serves the profile over GraphQL', async () => {
     const u = unique('sdk');
     const analytics = new Analytics({
-      writeKey: 'wk-test',
+      writeKey: trackerKey,
       host: server.url,
       flushAt: 3,
       flushInterval: 50,
@@ -94,10 +98,10 @@ describe('the Segment tracking API', () => {
         previousId: `${u}-prev`,
         name: 'Screen',
       };
-      const response = await server.post(`/v1/${type}`, body, basicAuth('wk-test'));
+      const response = await server.post(`/v1/${type}`, body, basicAuth(trackerKey));
       expect(response).toEqual({
         status: 200,
-        body: { success: true, accepted: 1, duplicates: 0, rejected: [] },
+        body: { success: true, accepted: 1, duplicates: 0, suppressed: 0, rejected: [] },
       });
     },
   );
@@ -107,7 +111,7 @@ describe('the Segment tracking API', () => {
     const response = await server.post(
       '/v1/batch',
       { batch: [track('Opened', { userId: u })], context: { device: { id: `${u}-device` } } },
-      basicAuth('wk-other'),
+      basicAuth(otherKey),
     );
     expect(response.body).toMatchObject({ success: true, accepted: 1 });
     const { body } = await server.gql<{ profile: { identifiers: Array<{ namespace: string }> } }>(
@@ -122,7 +126,7 @@ describe('the Segment tracking API', () => {
     const response = await server.post(
       '/v1/batch',
       { batch: [track('Fine', { userId: u }), { type: 'track', userId: u, event: 'x' }] },
-      basicAuth('wk-test'),
+      basicAuth(trackerKey),
     );
     expect(response).toEqual({
       status: 200,
@@ -130,27 +134,40 @@ describe('the Segment tracking API', () => {
         success: true,
         accepted: 1,
         duplicates: 0,
+        suppressed: 0,
         rejected: [{ index: 1, messageId: null, reason: 'messageId is required' }],
       },
     });
   });
 
-  it('refuses a missing or unknown write key with 401', async () => {
+  it('refuses a missing, unknown or revoked write key with 401 and a key without ingest rights with 403', async () => {
     const batch = { batch: [track('x', { userId: unique('k') })] };
-    expect((await server.post('/v1/batch', batch)).status).toBe(401);
-    const wrong = await server.post('/v1/batch', batch, basicAuth('wk-wrong'));
-    expect(wrong).toEqual({
-      status: 401,
-      body: expect.objectContaining({ success: false, code: 'UNAUTHENTICATED' }),
+    expect((await server.post('/v1/batch', batch, {})).status).toBe(401);
+    const unknownKey = `pk_0000000000000000_${'x'.repeat(43)}`;
+    for (const key of [unknownKey, 'not-a-key']) {
+      const wrong = await server.post('/v1/batch', batch, basicAuth(key));
+      expect(wrong).toEqual({
+        status: 401,
+        body: expect.objectContaining({ success: false, code: 'UNAUTHENTICATED' }),
+      });
+    }
+    expect((await server.post('/v1/batch', { ...batch, writeKey: trackerKey }, {})).status).toBe(200);
+    const marketer = await server.createKey('marketer');
+    expect(await server.post('/v1/batch', batch, basicAuth(marketer))).toMatchObject({
+      status: 403,
+      body: { success: false, code: 'FORBIDDEN' },
     });
-    expect((await server.post('/v1/batch', { ...batch, writeKey: 'wk-test' })).status).toBe(200);
+    const doomed = await server.createKey('tracker');
+    const id = /^pk_([0-9a-f]{16})_/.exec(doomed)![1];
+    await server.gql('mutation ($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id });
+    expect((await server.post('/v1/batch', batch, basicAuth(doomed))).status).toBe(401);
   });
 
   it('refuses a body over 500 KB with 413 and a reason', async () => {
     const events = Array.from({ length: 20 }, () =>
       track('Big', { userId: unique('big'), properties: { blob: 'x'.repeat(30 * 1024) } }),
     );
-    const response = await server.post('/v1/batch', { batch: events }, basicAuth('wk-test'));
+    const response = await server.post('/v1/batch', { batch: events }, basicAuth(trackerKey));
     expect(response).toEqual({
       status: 413,
       body: { success: false, code: 'PAYLOAD_TOO_LARGE', error: expect.stringMatching(/larger than 500 KB/) },
@@ -158,12 +175,12 @@ describe('the Segment tracking API', () => {
   });
 
   it('refuses malformed JSON and a missing batch array with 400', async () => {
-    const broken = await server.post('/v1/batch', '{"batch": [', basicAuth('wk-test'));
+    const broken = await server.post('/v1/batch', '{"batch": [', basicAuth(trackerKey));
     expect(broken).toEqual({
       status: 400,
       body: { success: false, code: 'BAD_USER_INPUT', error: expect.stringMatching(/not valid JSON/) },
     });
-    const noBatch = await server.post('/v1/batch', { events: [] }, basicAuth('wk-test'));
+    const noBatch = await server.post('/v1/batch', { events: [] }, basicAuth(trackerKey));
     expect(noBatch).toEqual({
       status: 400,
       body: { success: false, code: 'BAD_USER_INPUT', error: 'batch must be an array of events' },

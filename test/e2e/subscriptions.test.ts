@@ -46,7 +46,13 @@ async function until(check: () => boolean, what: string, timeoutMs = 20_000): Pr
 let server: TestServer;
 const clients: Client[] = [];
 const client = (url = server.websocketUrl) => {
-  const c = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+  const c = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: { authorization: `Bearer ${server.adminKey}` },
+  });
   clients.push(c);
   return c;
 };

@@ -8,6 +8,9 @@ import { createServices, type Services } from '../../src/server/services';
 import { createProfileLoaders } from '../../src/profiles/profiles.loaders';
 import type { Profile } from '../../src/profiles/profile.type';
 
+/** The bootstrap admin key of test servers. */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
 /**
  * Settings for tests: the Neo4j `npm test` started, no demo data, any free port, and no scheduler ticking
  * in the background (tests call `scheduler.tick(now)` with the time they need).
@@ -20,6 +23,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'error',
     SCHEDULER_INTERVAL_MS: '0',
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    RATE_LIMIT_PER_MINUTE: '0',
     ...overrides,
   });
 }

@@ -13,10 +13,16 @@ describe('ingestion', () => {
   it('commits accepted events before answering and applies a repeated messageId once', async () => {
     const u = unique('u');
     const event = track('Product Viewed', { userId: u, properties: { product_id: `${u}-p`, price: 10 } });
-    expect(await db.services.ingest.ingest([event])).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(await db.services.ingest.ingest([event])).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      suppressed: 0,
+      rejected: [],
+    });
     expect(await db.services.ingest.ingest([event, event])).toEqual({
       accepted: 0,
       duplicates: 2,
+      suppressed: 0,
       rejected: [],
     });
     const rows = await db.cypher(
@@ -134,6 +140,7 @@ describe('ingestion', () => {
     expect(await db.services.ingest.ingest([event, event])).toEqual({
       accepted: 1,
       duplicates: 1,
+      suppressed: 0,
       rejected: [],
     });
   });

@@ -21,11 +21,11 @@ describe('settings', () => {
     const config = loadConfig({
       ...base,
       DEMO_DATA: 'false',
-      SEGMENT_WRITE_KEYS: ' a, b ,',
+      PERSONAL_TRAITS: ' a, b ,',
       TRAIT_NAMESPACE_RANKING: 'crm_id,user_id',
     });
     expect(config.DEMO_DATA).toBe(false);
-    expect(config.SEGMENT_WRITE_KEYS).toEqual(['a', 'b']);
+    expect(config.PERSONAL_TRAITS).toEqual(['a', 'b']);
     expect(config.TRAIT_NAMESPACE_RANKING).toEqual(['crm_id', 'user_id']);
   });
 

@@ -1,0 +1,6 @@
+// Each profile's consent records, newest first.
+// params: $ids
+UNWIND $ids AS id
+OPTIONAL MATCH (:Profile {id: id})<-[:IN]-(:Identifier)-[:CONSENTED]->(c:ConsentRecord)
+WITH id, c ORDER BY c.at DESC
+RETURN id, collect(c {.purpose, .granted, .at, .source, .actor}) AS records

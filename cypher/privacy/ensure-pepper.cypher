@@ -1,0 +1,6 @@
+// The secret mixed into suppression hashes, created once per database: without it the hashes of erased
+// identifiers cannot be tested against guessed emails or phone numbers.
+// params: $candidate
+MERGE (s:Secret {name: 'suppression-pepper'})
+  ON CREATE SET s.value = $candidate
+RETURN s.value AS pepper

@@ -1,0 +1,21 @@
+// What erasing a profile touches: its identifiers, the segments it belongs to, the ids merged into it,
+// and identifiers of other profiles linked to its identifiers (restitched once the links are gone).
+// params: $id
+MATCH (p:Profile {id: $id})
+CALL {
+  WITH p
+  OPTIONAL MATCH (p)<-[:IN]-(i:Identifier)
+  RETURN collect(i {.namespace, .value}) AS identifiers
+}
+CALL {
+  WITH p
+  OPTIONAL MATCH (p)-[:MEMBER_OF]->(s:Segment)
+  RETURN collect(s.id) AS segments
+}
+CALL {
+  WITH p
+  OPTIONAL MATCH (p)<-[:IN]-(:Identifier)-[:LINKED]-(n:Identifier)
+  WHERE NOT (n)-[:IN]->(p)
+  RETURN collect(DISTINCT n {.namespace, .value}) AS neighbours
+}
+RETURN p.id AS id, identifiers, segments, neighbours

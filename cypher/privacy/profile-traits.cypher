@@ -1,0 +1,5 @@
+// Profiles' merged traits (JSON), from which their consent per purpose is read.
+// params: $ids
+UNWIND $ids AS id
+OPTIONAL MATCH (p:Profile {id: id})
+RETURN id, p.traits AS traits

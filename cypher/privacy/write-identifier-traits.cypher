@@ -1,0 +1,4 @@
+// Stores an identifier's traits (JSON of {trait: {v, at, m}}), after a consent decision made through the API.
+// params: $namespace, $value, $traits
+MATCH (i:Identifier {namespace: $namespace, value: $value})
+SET i.traits = $traits

@@ -1,0 +1,4 @@
+// An API key's stored hash and grants, to check a presented key.
+// params: $id
+MATCH (k:ApiKey {id: $id})
+RETURN k.hash AS hash, k.role AS role, k.scopes AS scopes, k.revokedAt AS revokedAt, k.name AS name

@@ -1,0 +1,5 @@
+// Revokes an API key (kept, marked, for the audit trail).
+// params: $id, $now
+MATCH (k:ApiKey {id: $id})
+SET k.revokedAt = coalesce(k.revokedAt, $now)
+RETURN k {.id, .name, .role, .scopes, .createdBy, .createdAt, .revokedAt, .lastUsedAt} AS key
