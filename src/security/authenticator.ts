@@ -1,12 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  importSPKI,
-  jwtVerify,
-  type JWTPayload,
-  type KeyLike,
-} from 'jose';
+import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type KeyLike } from 'jose';
 import { PortraitError } from '../common/errors';
 import type { ApiKeys } from './api-keys';
 import { isPermission, isRole, type Permission } from './permissions';
@@ -54,9 +47,7 @@ const unauthenticated = (message: string) => new PortraitError('UNAUTHENTICATED'
  */
 export class Authenticator {
   private readonly admin: Buffer | null;
-  private jwtKey: Promise<
-    Uint8Array | KeyLike | ReturnType<typeof createRemoteJWKSet> | ReturnType<typeof createLocalJWKSet>
-  > | null;
+  private jwtKey: Promise<Uint8Array | KeyLike | ReturnType<typeof createRemoteJWKSet>> | null;
 
   constructor(
     private readonly keys: ApiKeys,
