@@ -30,12 +30,15 @@ export function auditTarget(args: Record<string, unknown>): string | null {
   return text === '{}' ? null : text.slice(0, 1000);
 }
 
+/** Whether calls of `Type.field` go to the audit log (mutations and personal-data reads). */
+export function isAudited(action: string): boolean {
+  return (action.startsWith('Mutation.') || AUDITED_READS.has(action)) && !AUDITED_ELSEWHERE.has(action);
+}
+
 /** type-graphql global middleware recording mutations and personal-data reads in the audit log. */
 export const auditMiddleware: MiddlewareFn<Context> = async ({ context, info, args }, next) => {
   const action = `${info.parentType.name}.${info.fieldName}`;
-  const audited =
-    (info.parentType.name === 'Mutation' || AUDITED_READS.has(action)) && !AUDITED_ELSEWHERE.has(action);
-  if (!audited) return next();
+  if (!isAudited(action)) return next();
   const target = auditTarget(args as Record<string, unknown>);
   try {
     const result: unknown = await next();

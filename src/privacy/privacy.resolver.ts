@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { notFound } from '../common/errors';
+import { PortraitError, notFound } from '../common/errors';
+import { can } from '../security/viewer';
 import { Profile } from '../profiles/profile.type';
 import type { Context } from '../server/context';
 import { Consent, ConsentRecord } from './privacy.type';
@@ -25,6 +26,9 @@ export class PrivacyResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: Context,
   ): Promise<Record<string, unknown> | null> {
+    // The export is personal data in the clear: it needs pii:read as well.
+    if (!can(ctx.viewer, 'pii:read'))
+      throw new PortraitError('FORBIDDEN', 'exporting a profile needs pii:read as well');
     return ctx.services.privacy.export(id);
   }
 

@@ -1,4 +1,5 @@
 import type { AuthChecker } from 'type-graphql';
+import { auditTarget, isAudited } from '../audit/audit.middleware';
 import { PortraitError } from '../common/errors';
 import type { Context } from '../server/context';
 import { isPermission } from './permissions';
@@ -6,23 +7,28 @@ import { isPermission } from './permissions';
 /**
  * type-graphql's authorization: a field marked @Authorized('a', 'b') needs any one of those permissions.
  * Anonymous callers get UNAUTHENTICATED, callers without the permission FORBIDDEN naming what was needed.
+ * Refusals of audited operations are audited here, since they never reach the audit middleware.
  */
-export const authChecker: AuthChecker<Context, string> = ({ context, info }, required) => {
+export const authChecker: AuthChecker<Context, string> = ({ context, info, args }, required) => {
   const viewer = context.viewer;
-  if (!viewer)
-    throw new PortraitError('UNAUTHENTICATED', 'send an API key or token as `Authorization: Bearer <key>`');
-  if (
-    required.length === 0 ||
-    required.some((permission) => isPermission(permission) && viewer.permissions.has(permission))
-  ) {
-    return true;
+  const allowed =
+    viewer !== null &&
+    (required.length === 0 ||
+      required.some((permission) => isPermission(permission) && viewer.permissions.has(permission)));
+  if (allowed) return true;
+  const action = `${info.parentType.name}.${info.fieldName}`;
+  const error = viewer
+    ? new PortraitError('FORBIDDEN', `${action} needs one of: ${required.join(', ')}`, {
+        required,
+        role: viewer.role,
+      })
+    : new PortraitError('UNAUTHENTICATED', 'send an API key or token as `Authorization: Bearer <key>`');
+  if (isAudited(action)) {
+    context.services.audit.record(viewer, {
+      action,
+      target: auditTarget(args as Record<string, unknown>),
+      outcome: error.code,
+    });
   }
-  throw new PortraitError(
-    'FORBIDDEN',
-    `${info.parentType.name}.${info.fieldName} needs one of: ${required.join(', ')}`,
-    {
-      required,
-      role: viewer.role,
-    },
-  );
+  throw error;
 };

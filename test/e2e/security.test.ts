@@ -237,3 +237,61 @@ describe('limits', () => {
     expect(csrf.status).toBe(400);
   });
 });
+
+describe('audit log', () => {
+  it('records mutations, personal-data reads and refused attempts, readable by admins only', async () => {
+    const u = unique('audit');
+    await server.portrait.services.ingest.ingest([
+      identify({ userId: u, traits: { email: `${u}@example.com` } }),
+    ]);
+    const marketer = await server.createKey('marketer');
+    const tracker = await server.createKey('tracker');
+    const marketerId = /^pk_([0-9a-f]{16})_/.exec(marketer)![1]!;
+    const trackerId = /^pk_([0-9a-f]{16})_/.exec(tracker)![1]!;
+    await server.gql(
+      `{ profile(identifier: { namespace: "email", value: "${u}@example.com" }) { id } }`,
+      {},
+      marketer,
+    );
+    await server.gql(
+      `mutation { createSegment(name: "${u}", rule: { identity: "email" }) { id } }`,
+      {},
+      marketer,
+    );
+    await server.gql(
+      `mutation { createSegment(name: "${u}-no", rule: { identity: "email" }) { id } }`,
+      {},
+      tracker,
+    );
+    await server.portrait.services.jobs.idle();
+
+    const read = async (actor: string) =>
+      (
+        await server.gql<{
+          auditLog: {
+            edges: Array<{ node: { action: string; outcome: string; target: string | null; role: string } }>;
+          };
+        }>(
+          'query ($actor: String) { auditLog(first: 20, actor: $actor) { edges { node { action outcome target role } } } }',
+          { actor },
+        )
+      ).body.data!.auditLog.edges.map((e) => e.node);
+    const byMarketer = await read(marketerId);
+    expect(byMarketer).toContainEqual({
+      action: 'Query.profile',
+      outcome: 'ok',
+      role: 'marketer',
+      target: expect.stringMatching(/email:.\*\*\*@example\.com/),
+    });
+    expect(byMarketer).toContainEqual(
+      expect.objectContaining({ action: 'Mutation.createSegment', outcome: 'ok' }),
+    );
+    expect(byMarketer.map((e) => e.target).join(' ')).not.toContain(`${u}@example.com`);
+    expect(await read(trackerId)).toContainEqual(
+      expect.objectContaining({ action: 'Mutation.createSegment', outcome: 'FORBIDDEN' }),
+    );
+
+    const denied = await server.gql('{ auditLog { edges { node { action } } } }', {}, marketer);
+    expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
