@@ -19,6 +19,7 @@ const driver = createDriver(config);
 await applySchema(driver, config.NEO4J_DATABASE, silentLogger);
 const executor = new Executor(driver, config.NEO4J_DATABASE, silentLogger);
 const services = createServices(executor, config, silentLogger);
+if (process.env.WITH_CATALOGUE !== '0') await services.tags.installDefaults();
 const byQuery = new Map();
 executor.onQuery((e) => {
   const s = byQuery.get(e.query) ?? { n: 0, ms: 0 };
