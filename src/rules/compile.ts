@@ -103,7 +103,8 @@ function trait(path: string, test: TraitTest, e: Emitter): Fragment {
         typeof test.value === 'string'
           ? `WHEN ${property} IS :: STRING THEN ${property} CONTAINS ${value} `
           : '';
-      return atom(`CASE ${text}WHEN ${property} IS :: LIST<ANY> THEN ${value} IN ${property} ELSE false END`);
+      // `null IS :: STRING` holds in Cypher (types include null), so the CASE alone can yield null: guard it.
+      return guarded(`CASE ${text}WHEN ${property} IS :: LIST<ANY> THEN ${value} IN ${property} ELSE false END`);
     }
   }
 }

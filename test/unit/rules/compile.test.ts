@@ -188,7 +188,7 @@ describe('traits', () => {
          "r0": "trait.name",
          "r1": "Li",
        },
-       "predicate": "CASE WHEN p[$r0] IS :: STRING THEN p[$r0] CONTAINS $r1 WHEN p[$r0] IS :: LIST<ANY> THEN $r1 IN p[$r0] ELSE false END",
+       "predicate": "coalesce(CASE WHEN p[$r0] IS :: STRING THEN p[$r0] CONTAINS $r1 WHEN p[$r0] IS :: LIST<ANY> THEN $r1 IN p[$r0] ELSE false END, false)",
        "references": {
          "segments": [],
          "tags": [],
@@ -206,7 +206,7 @@ describe('traits', () => {
          "r0": "trait.interests",
          "r1": "running",
        },
-       "predicate": "CASE WHEN p[$r0] IS :: STRING THEN p[$r0] CONTAINS $r1 WHEN p[$r0] IS :: LIST<ANY> THEN $r1 IN p[$r0] ELSE false END",
+       "predicate": "coalesce(CASE WHEN p[$r0] IS :: STRING THEN p[$r0] CONTAINS $r1 WHEN p[$r0] IS :: LIST<ANY> THEN $r1 IN p[$r0] ELSE false END, false)",
        "references": {
          "segments": [],
          "tags": [],
@@ -224,7 +224,7 @@ describe('traits', () => {
          "r0": "trait.shoeSizes",
          "r1": 42,
        },
-       "predicate": "CASE WHEN p[$r0] IS :: LIST<ANY> THEN $r1 IN p[$r0] ELSE false END",
+       "predicate": "coalesce(CASE WHEN p[$r0] IS :: LIST<ANY> THEN $r1 IN p[$r0] ELSE false END, false)",
        "references": {
          "segments": [],
          "tags": [],
