@@ -40,5 +40,12 @@ CALL {
   DETACH DELETE i
   RETURN count(*) AS deleted
 }
+CALL {
+  // Products it engaged with lose its share of their associations at the next related-products refresh.
+  WITH p
+  MATCH (p)-[:ENGAGED]->(prod:Product)
+  SET prod.relatedDirty = true
+  RETURN count(*) AS dirtied
+}
 DETACH DELETE p
 RETURN size(identifiers) AS identifiers

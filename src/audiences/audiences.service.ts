@@ -4,11 +4,19 @@ import type { Executor, TxRunner } from '../db/executor';
 import type { Job } from '../jobs/job.type';
 import type { JobsService } from '../jobs/jobs.service';
 import type { ProfileChanges, SegmentChangeRecord } from '../profiles/profile-changes';
-import { consentPredicate, isPurpose, type ConsentPolicy } from '../privacy/consent';
+import { allows, consentPredicate, isPurpose, type ConsentPolicy } from '../privacy/consent';
 import { compileRule } from '../rules/compile';
+import { evaluateRule, type ProfileFacts } from '../rules/evaluate';
+import { parseRule as parseRuleNode } from '../rules/parse';
 import { RuleError, type CompiledRule, type RuleLookup, type RuleRef } from '../rules/rule';
 import type { AudiencesRepository, Definitions } from './audiences.repository';
-import { diffMemberships, evaluationQuery, type Audience, type EvaluationQuery } from './evaluation-query';
+import {
+  diffMemberships,
+  evaluationQuery,
+  type Audience,
+  type EvaluationQuery,
+  type MembershipDiff,
+} from './evaluation-query';
 
 interface Compiled {
   version: number;
@@ -55,22 +63,30 @@ export class AudiencesService {
     private readonly batchSize = 500,
   ) {}
 
-  /** The compiled audiences as this transaction sees them (recompiled only when the definitions moved). */
-  private async current(tx: TxRunner): Promise<Compiled> {
-    const version = await this.repository.version(tx);
+  /**
+   * The compiled audiences as this transaction sees them (recompiled only when the definitions moved).
+   * `version`, when the caller already read it, saves the query.
+   */
+  private async current(tx: TxRunner, version?: number): Promise<Compiled> {
+    version ??= await this.repository.version(tx);
     if (this.compiled?.version === version) return this.compiled;
     const definitions = await this.repository.definitions(tx);
     const lookup = lookupOf(definitions);
     const audiences: Audience[] = [];
     const add = (kind: 'tag' | 'segment', id: string, rule: string | null, purpose: string | null = null) => {
       try {
-        const compiled = compileRule(parseRule(rule), lookup, { self: { kind, id } });
+        const json = parseRule(rule);
+        const compiled = compileRule(json, lookup, { self: { kind, id } });
+        const node = parseRuleNode(json, lookup, { self: { kind, id } }).rule!;
         // A segment serves a purpose (marketing by default): profiles that refused it never enter.
-        const consent = purpose && isPurpose(purpose) ? consentPredicate(this.consent, purpose) : null;
+        const serves = purpose && isPurpose(purpose) ? purpose : null;
+        const consent = serves ? consentPredicate(this.consent, serves) : null;
         audiences.push({
           kind,
           id,
           compiled: consent ? { ...compiled, predicate: `(${compiled.predicate}) AND ${consent}` } : compiled,
+          node,
+          purpose: serves,
         });
       } catch (error) {
         // A stored rule that no longer compiles is skipped, not fatal: its owner sees the problem when editing it.
@@ -88,21 +104,62 @@ export class AudiencesService {
     return this.compiled;
   }
 
+  /**
+   * Evaluates every RULE tag and segment in memory for profiles whose facts were just loaded, and returns
+   * what changes against the memberships they hold. The same rules as the compiled Cypher, proven equal
+   * by test/integration/rules-agree.test.ts; consent is applied as the segments' predicates apply it.
+   */
+  async evaluateFacts(
+    tx: TxRunner,
+    version: number,
+    profiles: ReadonlyArray<{
+      id: string;
+      facts: ProfileFacts;
+      ruleTags: ReadonlySet<string>;
+      segments: ReadonlySet<string>;
+    }>,
+    now: number,
+  ): Promise<MembershipDiff> {
+    const { audiences } = await this.current(tx, version);
+    const diff: MembershipDiff = { tagsAdded: [], tagsRemoved: [], entered: [], exited: [] };
+    for (const profile of profiles) {
+      for (const audience of audiences) {
+        const member =
+          evaluateRule(audience.node, profile.facts, now) &&
+          (audience.purpose === null ||
+            allows(
+              this.consent,
+              audience.purpose,
+              profile.facts.properties[`trait.consent.${audience.purpose}`],
+            ));
+        const held =
+          audience.kind === 'tag' ? profile.ruleTags.has(audience.id) : profile.segments.has(audience.id);
+        if (member === held) continue;
+        const change =
+          audience.kind === 'tag'
+            ? { profileId: profile.id, tagId: audience.id }
+            : { profileId: profile.id, segmentId: audience.id };
+        if (audience.kind === 'tag')
+          (member ? diff.tagsAdded : diff.tagsRemoved).push(change as { profileId: string; tagId: string });
+        else (member ? diff.entered : diff.exited).push(change as { profileId: string; segmentId: string });
+      }
+    }
+    return diff;
+  }
+
+  /** Writes segment entries and exits to the memberships and the change log (in a stable order). */
+  writeSegmentChanges(tx: TxRunner, diff: MembershipDiff, now: number): Promise<SegmentChangeRecord[]> {
+    const changes = [
+      ...diff.exited.map((x) => ({ ...x, change: 'EXITED' as const })),
+      ...diff.entered.map((x) => ({ ...x, change: 'ENTERED' as const })),
+    ].sort((a, b) => (a.segmentId + a.profileId < b.segmentId + b.profileId ? -1 : 1));
+    return this.repository.applySegmentChanges(tx, changes, now);
+  }
+
   /** The distinct rolling windows (days) the audiences use: time passing changes memberships at their edges. */
   async windows(tx: TxRunner): Promise<number[]> {
     const { audiences } = await this.current(tx);
     return [...new Set(audiences.flatMap((a) => a.compiled.windowsDays))].sort((a, b) => a - b);
-  }
-
-  /** Profile change settle step: re-evaluates every audience for the given profiles. */
-  async settle(
-    tx: TxRunner,
-    profileIds: readonly string[],
-    now: number,
-  ): Promise<{ segmentChanges: SegmentChangeRecord[] }> {
-    const { audiences, query } = await this.current(tx);
-    if (audiences.length === 0) return { segmentChanges: [] };
-    return { segmentChanges: await this.evaluateAndWrite(tx, audiences, query, profileIds, now) };
   }
 
   private async evaluateAndWrite(

@@ -1,10 +1,17 @@
-import type { CompiledRule } from '../rules/rule';
+import type { Purpose } from '../privacy/consent';
+import type { CompiledRule, RuleNode } from '../rules/rule';
 
-/** A rule-defined set of profiles: a RULE tag or a segment, with its compiled rule. */
+/**
+ * A rule-defined set of profiles: a RULE tag or a segment, with its rule compiled (whole-graph evaluation in
+ * Cypher, consent included) and parsed (evaluation in memory when settling profiles).
+ */
 export interface Audience {
   readonly kind: 'tag' | 'segment';
   readonly id: string;
   readonly compiled: CompiledRule;
+  readonly node: RuleNode;
+  /** For segments: the purpose whose consent members need. */
+  readonly purpose: Purpose | null;
 }
 
 export interface EvaluationQuery {

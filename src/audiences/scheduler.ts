@@ -45,6 +45,8 @@ export class Scheduler {
     private readonly changes: ProfileChanges,
     private readonly settings: SchedulerSettings,
     private readonly logger: Logger,
+    /** Other periodic work run under the same lease, after the windows (the related-products refresh). */
+    private readonly alsoEachTick: ReadonlyArray<(now: number) => Promise<unknown>> = [],
   ) {}
 
   start(): void {
@@ -86,11 +88,12 @@ export class Scheduler {
     for (let i = 0; i < ids.length; i += this.settings.batchSize) {
       const batch = ids.slice(i, i + this.settings.batchSize);
       const settlement = await this.executor.writeTx('scheduler.settle', (tx) =>
-        this.changes.settle(tx, batch, now, 'metrics'),
+        this.changes.settle(tx, batch, now),
       );
       this.changes.committed(settlement);
     }
     await this.executor.write(Q.completeTick, { name: LEASE, holder: this.holder, tick: now });
+    for (const work of this.alsoEachTick) await work(now);
     const trainedAt = await this.models.trainedAt();
     if (
       (trainedAt === null || now - trainedAt > this.settings.retrainAfterMs) &&

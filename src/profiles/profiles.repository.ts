@@ -1,5 +1,5 @@
 import { defineQueries } from '../db/cypher';
-import type { Executor, Row, TxRunner } from '../db/executor';
+import type { Executor, Row } from '../db/executor';
 import { toDate } from '../common/scalars';
 import type { Identifier, IdentityChange } from '../identity/identifier.type';
 import { toIdentifier } from '../identity/identity.repository';
@@ -14,28 +14,7 @@ const Q = defineQueries('profiles', [
   'merged-ids-of-profiles',
   'interactions-of-profiles',
   'changes-of-profiles',
-  'member-traits',
-  'write-summaries',
 ] as const);
-
-export interface MemberTraits {
-  namespace: string;
-  traits: string | null;
-  firstSeen: number;
-  lastSeen: number;
-}
-
-export interface ProfileSummary {
-  id: string;
-  traits: string;
-  /** `trait.<path>` properties to set (null removes one). */
-  flat: Record<string, unknown>;
-  traitKeys: string[];
-  firstSeen: number | null;
-  lastSeen: number | null;
-  /** Number of identifiers (graph health lists the largest profiles). */
-  size: number;
-}
 
 export interface InteractionPageRows {
   page: Interaction[];
@@ -156,25 +135,5 @@ export class ProfilesRepository {
         })),
       [],
     );
-  }
-
-  async memberTraits(
-    tx: TxRunner,
-    ids: readonly string[],
-  ): Promise<Map<string, { members: MemberTraits[]; traitKeys: string[] }>> {
-    const rows = await tx.run(Q.memberTraits, { ids });
-    return new Map(
-      rows.map((row) => [
-        row.id as string,
-        {
-          members: (row.members as MemberTraits[]).filter((m) => m.namespace !== null),
-          traitKeys: (row.traitKeys as string[] | null) ?? [],
-        },
-      ]),
-    );
-  }
-
-  async writeSummaries(tx: TxRunner, profiles: readonly ProfileSummary[], now: number): Promise<void> {
-    if (profiles.length > 0) await tx.run(Q.writeSummaries, { profiles, now });
   }
 }

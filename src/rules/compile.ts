@@ -104,7 +104,9 @@ function trait(path: string, test: TraitTest, e: Emitter): Fragment {
           ? `WHEN ${property} IS :: STRING THEN ${property} CONTAINS ${value} `
           : '';
       // `null IS :: STRING` holds in Cypher (types include null), so the CASE alone can yield null: guard it.
-      return guarded(`CASE ${text}WHEN ${property} IS :: LIST<ANY> THEN ${value} IN ${property} ELSE false END`);
+      return guarded(
+        `CASE ${text}WHEN ${property} IS :: LIST<ANY> THEN ${value} IN ${property} ELSE false END`,
+      );
     }
   }
 }

@@ -35,6 +35,13 @@ export class AccessService {
     if (own === null || resolved?.id !== own) throw forbidden();
   }
 
+  /** Throws FORBIDDEN when the caller acts for one end user and `profileId` is not that person's profile. */
+  async checkActingFor(ctx: Context, profileId: string): Promise<void> {
+    if (!ctx.viewer?.endUser) return;
+    const [resolved] = await this.profiles.byIds([profileId]);
+    if (resolved?.id !== (await this.ownProfileId(ctx)) || resolved === null) throw forbidden();
+  }
+
   /** A looked-up profile, if the caller may see it: FORBIDDEN for someone else's (null stays null). */
   async visible(ctx: Context, profile: Profile | null, full: Permission): Promise<Profile | null> {
     if (profile === null || can(ctx.viewer, full)) return profile;

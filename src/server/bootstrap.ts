@@ -133,6 +133,7 @@ export async function startPortrait(
       services.changes,
       { intervalMs: config.SCHEDULER_INTERVAL_MS, lifecycle, retrainAfterMs: 24 * 3_600_000, batchSize: 200 },
       logger,
+      [(now) => services.recommendations.refresher.tick(now)],
     );
     scheduler.start();
     return {

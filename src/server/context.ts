@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
 import { createProductLoaders, type ProductLoaders } from '../products/products.loaders';
 import { createProfileLoaders, type ProfileLoaders } from '../profiles/profiles.loaders';
+import {
+  createRecommendationLoaders,
+  type RecommendationLoaders,
+} from '../recommendations/recommendations.loaders';
 import { createSegmentLoaders, type SegmentLoaders } from '../segments/segments.loaders';
 import type { Viewer } from '../security/viewer';
 import { createTagLoaders, type TagLoaders } from '../tags/tags.loaders';
@@ -19,6 +23,7 @@ export interface Context {
     readonly products: ProductLoaders;
     readonly tags: TagLoaders;
     readonly segments: SegmentLoaders;
+    readonly recommendations: RecommendationLoaders;
   };
 }
 
@@ -34,6 +39,7 @@ export function createContext(services: Services, config: Config, viewer: Viewer
       products: createProductLoaders(services.repositories.products),
       tags: createTagLoaders(services.repositories.tags),
       segments: createSegmentLoaders(services.repositories.segments),
+      recommendations: createRecommendationLoaders(services.repositories.recommendations),
     },
   };
 }

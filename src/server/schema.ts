@@ -5,6 +5,7 @@ import { auditMiddleware } from '../audit/audit.middleware';
 import { scalarsMap } from '../common/scalars';
 import { maskingMiddleware } from '../privacy/masking';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
+import { recommendationResolvers } from '../recommendations/wiring';
 import { authChecker } from '../security/auth-checker';
 import { SecurityResolver } from '../security/security.resolver';
 import { IdentityHealthResolver, IdentityResolver } from '../identity/identity.resolver';
@@ -38,6 +39,7 @@ export const resolvers = [
   ModelsResolver,
   PrivacyResolver,
   SecurityResolver,
+  ...recommendationResolvers,
 ] as const;
 
 /**

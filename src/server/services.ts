@@ -11,6 +11,11 @@ import { JobsRepository } from '../jobs/jobs.repository';
 import { JobsService } from '../jobs/jobs.service';
 import { ProductsRepository } from '../products/products.repository';
 import { ProductsService } from '../products/products.service';
+import type { LookalikesService } from '../lookalikes/lookalikes.service';
+import { ProfileDeriver } from '../profiles/derive';
+import type { RecommendationsRepository } from '../recommendations/recommendations.repository';
+import type { RecommendationsService } from '../recommendations/recommendations.service';
+import { createRecommendationServices, registerSettleSteps } from '../recommendations/wiring';
 import { ProfileChanges } from '../profiles/profile-changes';
 import { ProfilesRepository } from '../profiles/profiles.repository';
 import { ProfilesService } from '../profiles/profiles.service';
@@ -42,6 +47,8 @@ export interface Services {
   readonly models: ModelsService;
   readonly tags: TagsService;
   readonly segments: SegmentsService;
+  readonly recommendations: RecommendationsService;
+  readonly lookalikes: LookalikesService;
   readonly privacy: PrivacyService;
   readonly audit: AuditService;
   readonly apiKeys: ApiKeys;
@@ -53,6 +60,7 @@ export interface Services {
     readonly jobs: JobsRepository;
     readonly tags: TagsRepository;
     readonly segments: SegmentsRepository;
+    readonly recommendations: RecommendationsRepository;
   };
 }
 
@@ -97,9 +105,10 @@ export function createServices(
       },
     },
   );
-  changes.addStep('summaries', (tx, ids, now) => profiles.refreshSummaries(tx, ids, now));
-  changes.addStep('metrics', (tx, ids, now) => models.settle(tx, ids, now));
-  changes.addStep('audiences', (tx, ids, now) => audiences.settle(tx, ids, now));
+  const deriver = new ProfileDeriver(models, audiences, audiencesRepository, {
+    traitRanking: config.TRAIT_NAMESPACE_RANKING,
+  });
+  changes.addStep('derive', (tx, ids, now) => deriver.derive(tx, ids, now));
 
   const identity = new IdentityService(executor, new IdentityRepository(executor), changes, jobs, {
     batchSize: 200,
@@ -112,6 +121,22 @@ export function createServices(
   });
   const tagsRepository = new TagsRepository(executor);
   const segmentsRepository = new SegmentsRepository(executor);
+  const tags = new TagsService(executor, tagsRepository, audiences, changes);
+  const segments = new SegmentsService(
+    executor,
+    segmentsRepository,
+    audiences,
+    audiencesRepository,
+    changes,
+    bus,
+    {
+      maxPageSize: config.MAX_PAGE_SIZE,
+      batchSize: 1000,
+    },
+  );
+  // Recommendations and lookalikes settle after the derived data they are made from.
+  const recommendation = createRecommendationServices({ executor, logger, jobs, tags, segments, consent });
+  registerSettleSteps(changes, recommendation);
   return {
     executor,
     changes,
@@ -123,19 +148,10 @@ export function createServices(
     products: new ProductsService(),
     audiences,
     models,
-    tags: new TagsService(executor, tagsRepository, audiences, changes),
-    segments: new SegmentsService(
-      executor,
-      segmentsRepository,
-      audiences,
-      audiencesRepository,
-      changes,
-      bus,
-      {
-        maxPageSize: config.MAX_PAGE_SIZE,
-        batchSize: 1000,
-      },
-    ),
+    tags,
+    segments,
+    recommendations: recommendation.recommendations,
+    lookalikes: recommendation.lookalikes,
     privacy,
     audit,
     apiKeys,
@@ -154,6 +170,7 @@ export function createServices(
       jobs: jobsRepository,
       tags: tagsRepository,
       segments: segmentsRepository,
+      recommendations: recommendation.repository,
     },
   };
 }

@@ -2,8 +2,6 @@ import { defineQueries } from '../db/cypher';
 import type { Executor, TxRunner } from '../db/executor';
 
 const Q = defineQueries('tags', [
-  'profile-metrics',
-  'write-metrics',
   'ensure-model-tags',
   'rfm-sample',
   'save-model-state',
@@ -11,32 +9,6 @@ const Q = defineQueries('tags', [
   'cluster-features',
   'cluster-tags-of-profiles',
 ] as const);
-
-export interface MetricsRow {
-  id: string;
-  boundaries: string | null;
-  orders: number;
-  monetary: number;
-  lastOrderAt: number | null;
-  firstSeen: number | null;
-  lastSeen: number | null;
-  interests: Array<{ event: string; at: number; category: string }>;
-  modelTags: Array<{ tagId: string; score: number | null }>;
-}
-
-export interface StoredMetrics {
-  id: string;
-  orders: number;
-  monetary: number;
-  lastOrderAt: number | null;
-  aov: number | null;
-  rfmR: number | null;
-  rfmF: number | null;
-  rfmM: number | null;
-  rfmScore: string | null;
-  rfmGroup: string | null;
-  lifecycleStage: string | null;
-}
 
 export interface ClusterFeatureRow {
   id: string;
@@ -51,19 +23,6 @@ export interface ClusterFeatureRow {
 /** Reads and writes of the models behind MODEL tags, RFM and lifecycle. */
 export class ModelsRepository {
   constructor(private readonly executor: Executor) {}
-
-  async metrics(
-    tx: TxRunner,
-    ids: readonly string[],
-    since: number,
-    maxEvents: number,
-  ): Promise<MetricsRow[]> {
-    return (await tx.run(Q.profileMetrics, { ids, since, maxEvents })) as unknown as MetricsRow[];
-  }
-
-  async writeMetrics(tx: TxRunner, profiles: readonly StoredMetrics[]): Promise<void> {
-    if (profiles.length > 0) await tx.run(Q.writeMetrics, { profiles });
-  }
 
   async ensureTags(
     tx: TxRunner,

@@ -19,7 +19,7 @@ import {
 } from './models/kmeans';
 import { DEFAULT_LIFECYCLE, lifecycleStage, type LifecycleThresholds } from './models/lifecycle';
 import { rfmBoundaries, rfmRaw, rfmScore, type RfmBoundaries, type RfmRaw } from './models/rfm';
-import type { ClusterFeatureRow, ModelsRepository, StoredMetrics } from './models.repository';
+import type { ClusterFeatureRow, ModelsRepository } from './models.repository';
 
 export interface ModelsSettings {
   readonly lifecycle: LifecycleThresholds;
@@ -65,6 +65,25 @@ function clusterFeatures(row: ClusterFeatureRow, now: number): number[] {
   ];
 }
 
+/** What the metrics of one profile are computed from. */
+export interface MetricsInput {
+  orders: number;
+  monetary: number;
+  lastOrderAt: number | null;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  /** Product interactions with their top-level category, oldest first. */
+  interests: Array<{ event: string; at: number; category: string }>;
+}
+
+export interface ComputedMetrics {
+  /** Properties stored on the profile (rules read lifecycleStage and the rfm* ones). */
+  properties: Record<string, unknown>;
+  /** MODEL tags it should carry now (interest, AOV band), with scores; cluster tags are the training's. */
+  modelTags: Map<string, number | null>;
+  newTags: Array<{ id: string; name: string; categoryId: string; description: string }>;
+}
+
 interface ClusterState {
   model: KMeansModel;
   means: number[];
@@ -91,25 +110,42 @@ export class ModelsService {
     private readonly settings: ModelsSettings = DEFAULT_MODELS_SETTINGS,
   ) {}
 
-  /** Settle step: recomputes the metrics and MODEL tags (but clusters) of the given profiles. */
-  async settle(tx: TxRunner, ids: readonly string[], now: number): Promise<void> {
+  /**
+   * One profile's metrics and computed tags from its orders, visits and recent product interactions: RFM
+   * values and scores (with the stored boundaries), lifecycle stage, average order value band, and interest
+   * affinity per top-level category. MODEL tags it returns replace all but cluster tags.
+   */
+  computeMetrics(input: MetricsInput, boundaries: RfmBoundaries | null, now: number): ComputedMetrics {
+    const raw = rfmRaw(
+      { lastOrderAt: input.lastOrderAt, orders: input.orders, monetary: input.monetary },
+      now,
+    );
+    const score = boundaries ? rfmScore(raw, boundaries) : null;
+    const aov = input.orders > 0 ? Math.round((input.monetary / input.orders) * 100) / 100 : null;
     const since = now - 6 * this.settings.interest.halfLifeDays * DAY_MS;
-    const rows = await this.repository.metrics(tx, ids, since, this.settings.maxInterestEvents);
-    if (rows.length === 0) return;
-    const boundaries = rows[0]!.boundaries ? (JSON.parse(rows[0]!.boundaries) as RfmBoundaries) : null;
-    const metrics: StoredMetrics[] = [];
-    const add: Array<{ profileId: string; tagId: string; score: number | null }> = [];
-    const remove: Array<{ profileId: string; tagId: string }> = [];
-    const newTags: Array<{ id: string; name: string; categoryId: string; description: string }> = [];
-    for (const row of rows) {
-      const raw = rfmRaw({ lastOrderAt: row.lastOrderAt, orders: row.orders, monetary: row.monetary }, now);
-      const score = boundaries ? rfmScore(raw, boundaries) : null;
-      const aov = row.orders > 0 ? Math.round((row.monetary / row.orders) * 100) / 100 : null;
-      metrics.push({
-        id: row.id,
-        orders: row.orders,
-        monetary: row.monetary,
-        lastOrderAt: row.lastOrderAt,
+    const recent = input.interests.filter((x) => x.at >= since).slice(-this.settings.maxInterestEvents);
+    const modelTags = new Map<string, number | null>();
+    const newTags: ComputedMetrics['newTags'] = [];
+    for (const [category, value] of interestScores(recent, now, this.settings.interest)) {
+      const id = interestTagId(category);
+      modelTags.set(id, value);
+      if (!this.knownTags.has(id)) {
+        newTags.push({
+          id,
+          name: category,
+          categoryId: INTEREST_CATEGORY_ID,
+          description: `Interest in ${category} products (affinity with time decay).`,
+        });
+        this.knownTags.add(id);
+      }
+    }
+    const band = aovTag(aov);
+    if (band) modelTags.set(band, null);
+    return {
+      properties: {
+        orders: input.orders,
+        monetary: input.monetary,
+        lastOrderAt: input.lastOrderAt,
         aov,
         rfmR: score?.r ?? null,
         rfmF: score?.f ?? null,
@@ -117,38 +153,19 @@ export class ModelsService {
         rfmScore: score?.score ?? null,
         rfmGroup: score?.group ?? null,
         lifecycleStage: lifecycleStage(
-          { firstSeen: row.firstSeen, lastSeen: row.lastSeen, orders: row.orders },
+          { firstSeen: input.firstSeen, lastSeen: input.lastSeen, orders: input.orders },
           now,
           this.settings.lifecycle,
         ),
-      });
-      const wanted = new Map<string, number | null>();
-      for (const [category, value] of interestScores(row.interests, now, this.settings.interest)) {
-        const id = interestTagId(category);
-        wanted.set(id, value);
-        if (!this.knownTags.has(id)) {
-          newTags.push({
-            id,
-            name: category,
-            categoryId: INTEREST_CATEGORY_ID,
-            description: `Interest in ${category} products (affinity with time decay).`,
-          });
-          this.knownTags.add(id);
-        }
-      }
-      const band = aovTag(aov);
-      if (band) wanted.set(band, null);
-      const held = new Map(
-        row.modelTags.filter((t) => !t.tagId.startsWith('tag-cluster-')).map((t) => [t.tagId, t.score]),
-      );
-      for (const [tagId, value] of wanted)
-        if (!held.has(tagId) || held.get(tagId) !== value)
-          add.push({ profileId: row.id, tagId, score: value });
-      for (const tagId of held.keys()) if (!wanted.has(tagId)) remove.push({ profileId: row.id, tagId });
-    }
-    await this.repository.ensureTags(tx, newTags);
-    await this.repository.writeMetrics(tx, metrics);
-    await this.audiences.applyTagChanges(tx, add, remove, now);
+      },
+      modelTags,
+      newTags,
+    };
+  }
+
+  /** Creates MODEL tags met for the first time (interest categories). */
+  ensureTags(tx: TxRunner, tags: ComputedMetrics['newTags']): Promise<void> {
+    return this.repository.ensureTags(tx, tags);
   }
 
   /** Starts training: RFM boundaries, clustering, then every profile rescored and re-evaluated. */

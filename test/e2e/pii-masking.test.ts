@@ -45,7 +45,10 @@ beforeAll(async () => {
       context: { device: { id: personal.deviceId } },
     }),
     // Personal data in event properties too, where trackers sometimes put it.
-    track('Product Viewed', { userId: personal.userId, properties: { product_id: `${u}-p`, name: 'Lamp', email: personal.email } }),
+    track('Product Viewed', {
+      userId: personal.userId,
+      properties: { product_id: `${u}-p`, name: 'Lamp', email: personal.email },
+    }),
     track('Order Completed', {
       userId: personal.userId,
       properties: {

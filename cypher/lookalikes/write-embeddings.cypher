@@ -1,0 +1,6 @@
+// Stores profiles' embeddings (null removes one, and so takes the profile out of the vector index).
+// params: $profiles: [{id, embedding}], $now
+UNWIND $profiles AS x
+MATCH (p:Profile {id: x.id})
+SET p.embedding = x.embedding, p.embeddingAt = $now
+RETURN count(p) AS written

@@ -1,0 +1,23 @@
+// What the ENGAGED aggregates of profiles are computed from: each profile's product interactions of the
+// counted events (newest first, at most $maxEvents, through every identifier of the profile, so a merged
+// profile sees them all), grouped by product; its ENGAGED edges now; and whether aliases merged into it
+// still hold ENGAGED edges (they are removed: only live profiles are engaged).
+// params: $ids: profile ids, $events: counted event names, $maxEvents
+UNWIND $ids AS id
+MATCH (p:Profile {id: id})
+CALL {
+  WITH p
+  OPTIONAL MATCH (p)<-[:IN]-(:Identifier)-[:DID]->(x:Interaction)-[:ON]->(prod:Product)
+  WHERE x.event IN $events
+  WITH x, prod ORDER BY x.at DESC LIMIT toInteger($maxEvents)
+  WITH prod, collect({event: x.event, at: x.at}) AS events
+  WHERE prod IS NOT NULL
+  RETURN collect({productId: prod.id, events: events}) AS interactions
+}
+CALL {
+  WITH p
+  OPTIONAL MATCH (p)-[e:ENGAGED]->(prod:Product)
+  RETURN collect({productId: prod.id, weight: e.weight, purchases: e.purchases, carts: e.carts, views: e.views, lastAt: e.lastAt}) AS engaged
+}
+RETURN id, interactions, [e IN engaged WHERE e.productId IS NOT NULL] AS engaged,
+  EXISTS { (m:MergedProfile)-[:MERGED_INTO]->(p) WHERE EXISTS { (m)-[:ENGAGED]->() } } AS aliasesEngaged

@@ -1,0 +1,13 @@
+// The related products of each product, best first, at most $first; one row per product that exists.
+// params: $ids: product ids, $first
+UNWIND $ids AS id
+MATCH (a:Product {id: id})
+CALL {
+  WITH a
+  OPTIONAL MATCH (a)-[r:RELATED]->(b:Product)
+  WITH r, b ORDER BY r.score DESC, r.support DESC, b.id
+  LIMIT toInteger($first)
+  RETURN collect(CASE WHEN b IS NULL THEN null ELSE {productId: b.id, score: r.score, support: r.support,
+    confidence: r.confidence, lift: r.lift} END) AS related
+}
+RETURN id, related

@@ -1,0 +1,169 @@
+import type { AudiencesRepository } from '../audiences/audiences.repository';
+import type { AudiencesService } from '../audiences/audiences.service';
+import { defineQueries } from '../db/cypher';
+import type { TxRunner } from '../db/executor';
+import type { FactInteraction, ProfileFacts } from '../rules/evaluate';
+import type { RfmBoundaries } from '../tags/models/rfm';
+import type { ModelsService } from '../tags/models.service';
+import type { SegmentChangeRecord } from './profile-changes';
+import { flattenTraits } from './flatten-traits';
+import { mergeProfileTraits, parseStoredTraits } from './traits';
+
+const Q = defineQueries('profiles', ['profile-facts', 'write-derived'] as const);
+
+interface FactsRow {
+  id: string;
+  properties: Record<string, unknown>;
+  members: Array<{
+    namespace: string | null;
+    traits: string | null;
+    firstSeen: number | null;
+    lastSeen: number | null;
+  }>;
+  /** [event, at, value, productId, category, orderId] */
+  interactions: Array<[string, number, number | null, string | null, string | null, string]>;
+  /** [tagId, score, kind] */
+  tags: Array<[string | null, number | null, string | null]>;
+  segments: string[];
+  boundaries: string | null;
+  definitionsVersion: number;
+}
+
+export interface DeriveSettings {
+  /** Namespaces whose traits win over newer ones, highest first (TRAIT_NAMESPACE_RANKING). */
+  readonly traitRanking: readonly string[];
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a) === JSON.stringify(b);
+  return (a ?? null) === (b ?? null);
+}
+
+/**
+ * The settle step that derives everything about profiles from their identifiers and interactions, with
+ * one read for the whole batch: merged traits (newest wins unless a namespace ranks higher), metrics and
+ * computed tags (models), then every RULE tag and segment evaluated in memory. Only what changed is
+ * written: properties, tags, and segment entries and exits (to the change log).
+ */
+export class ProfileDeriver {
+  constructor(
+    private readonly models: ModelsService,
+    private readonly audiences: AudiencesService,
+    private readonly audiencesRepository: AudiencesRepository,
+    private readonly settings: DeriveSettings,
+  ) {}
+
+  async derive(
+    tx: TxRunner,
+    ids: readonly string[],
+    now: number,
+  ): Promise<{ segmentChanges: SegmentChangeRecord[] }> {
+    const rows = (await tx.run(Q.profileFacts, { ids })) as unknown as FactsRow[];
+    if (rows.length === 0) return { segmentChanges: [] };
+    const boundaries = rows[0]!.boundaries ? (JSON.parse(rows[0]!.boundaries) as RfmBoundaries) : null;
+    const changed: Array<{ id: string; properties: Record<string, unknown> }> = [];
+    const modelAdds: Array<{ profileId: string; tagId: string; score: number | null }> = [];
+    const modelRemoves: Array<{ profileId: string; tagId: string }> = [];
+    const newTags: Array<{ id: string; name: string; categoryId: string; description: string }> = [];
+    const evaluated = rows.map((row) => {
+      const members = row.members.filter(
+        (m): m is { namespace: string; traits: string | null; firstSeen: number; lastSeen: number } =>
+          m.namespace !== null,
+      );
+      const properties = this.summary(row, members);
+      const interactions = row.interactions.map(([event, at, value, productId, category, orderId]) => ({
+        event,
+        at,
+        value,
+        productId,
+        category,
+        orderId,
+      }));
+      const orders = interactions.filter((x) => x.event === 'Order Completed');
+      const metrics = this.models.computeMetrics(
+        {
+          orders: new Set(orders.map((x) => x.orderId)).size,
+          monetary: orders.reduce((sum, x) => sum + (x.value ?? 0), 0),
+          lastOrderAt: orders.length > 0 ? Math.max(...orders.map((x) => x.at)) : null,
+          firstSeen: (properties.firstSeen as number | null) ?? null,
+          lastSeen: (properties.lastSeen as number | null) ?? null,
+          interests: interactions.flatMap((x) =>
+            x.category ? [{ event: x.event, at: x.at, category: x.category.split('/')[0]! }] : [],
+          ),
+        },
+        boundaries,
+        now,
+      );
+      Object.assign(properties, metrics.properties);
+      newTags.push(...metrics.newTags);
+
+      const updates = Object.fromEntries(
+        Object.entries(properties).filter(([key, value]) => !sameValue(row.properties[key], value)),
+      );
+      if (Object.keys(updates).length > 0) changed.push({ id: row.id, properties: updates });
+
+      // Tags after the models' changes: held MANUAL and cluster tags stay, MODEL tags are what the models say.
+      const tags = new Map<string, number | null>();
+      const ruleTags = new Set<string>();
+      for (const [tagId, score, kind] of row.tags) {
+        if (tagId === null) continue;
+        if (kind === 'RULE') ruleTags.add(tagId);
+        else if (kind === 'MODEL' && !tagId.startsWith('tag-cluster-')) {
+          if (!metrics.modelTags.has(tagId)) modelRemoves.push({ profileId: row.id, tagId });
+          continue;
+        }
+        tags.set(tagId, score);
+      }
+      for (const [tagId, score] of metrics.modelTags) {
+        const held = row.tags.find(([id]) => id === tagId);
+        if (!held || held[1] !== score) modelAdds.push({ profileId: row.id, tagId, score });
+        tags.set(tagId, score);
+      }
+      for (const tagId of ruleTags) tags.set(tagId, null);
+
+      const facts: ProfileFacts = {
+        properties: { ...row.properties, ...properties },
+        tags,
+        namespaces: new Set(members.map((m) => m.namespace)),
+        interactions: interactions as FactInteraction[],
+      };
+      return { id: row.id, facts, ruleTags, segments: new Set(row.segments) };
+    });
+
+    const diff = await this.audiences.evaluateFacts(tx, rows[0]!.definitionsVersion, evaluated, now);
+    await this.models.ensureTags(tx, newTags);
+    if (changed.length > 0) await tx.run(Q.writeDerived, { profiles: changed, now });
+    await this.audiencesRepository.applyTagChanges(
+      tx,
+      [...modelAdds, ...diff.tagsAdded.map((x) => ({ ...x, score: null }))],
+      [...modelRemoves, ...diff.tagsRemoved],
+      now,
+    );
+    return { segmentChanges: await this.audiences.writeSegmentChanges(tx, diff, now) };
+  }
+
+  /** Merged traits (JSON and flattened, stale flattened ones set to null), first and last seen, size. */
+  private summary(
+    row: FactsRow,
+    members: ReadonlyArray<{ namespace: string; traits: string | null; firstSeen: number; lastSeen: number }>,
+  ): Record<string, unknown> {
+    const traits = mergeProfileTraits(
+      members.map((m) => ({ namespace: m.namespace, traits: parseStoredTraits(m.traits) })),
+      this.settings.traitRanking,
+    );
+    const flat: Record<string, unknown> = flattenTraits(traits);
+    const stale = (row.properties.traitKeys as string[] | undefined) ?? [];
+    const traitKeys = Object.keys(flat).sort();
+    for (const key of stale) if (!(key in flat)) flat[key] = null;
+    const first = members.map((m) => m.firstSeen).filter((t) => typeof t === 'number');
+    const last = members.map((m) => m.lastSeen).filter((t) => typeof t === 'number');
+    return {
+      ...flat,
+      traits: JSON.stringify(traits),
+      traitKeys,
+      firstSeen: first.length > 0 ? Math.min(...first) : null,
+      lastSeen: last.length > 0 ? Math.max(...last) : null,
+      size: members.length,
+    };
+  }
+}

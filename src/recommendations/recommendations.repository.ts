@@ -1,0 +1,168 @@
+import { defineQueries } from '../db/cypher';
+import type { Executor, TxRunner } from '../db/executor';
+import type { CoEngaged, Relation, RelationFigures } from './association';
+import type { Engagement, EngagementEvent } from './engagement';
+
+const Q = defineQueries('recommendations', [
+  'engagement-inputs',
+  'write-engagement',
+  'dirty-products',
+  'pending-products',
+  'refresh-backlog',
+  'refresh-stats',
+  'co-engagement',
+  'write-related',
+  'engaged-profiles',
+  'clean-merged-engagement',
+  'mark-products-dirty',
+  'write-popular-lists',
+  'related-of-products',
+  'recommendation-inputs',
+] as const);
+
+export interface EngagementInputs {
+  id: string;
+  interactions: Array<{ productId: string; events: EngagementEvent[] }>;
+  engaged: Array<Engagement & { productId: string }>;
+  /** Aliases merged into the profile still hold ENGAGED edges. */
+  aliasesEngaged: boolean;
+}
+
+export interface EngagementWrite {
+  upserts: ReadonlyArray<Engagement & { profileId: string; productId: string }>;
+  removals: ReadonlyArray<{ profileId: string; productId: string }>;
+  aliasesOf: readonly string[];
+}
+
+/** One product of a refresh batch, as phase 2 reads it (statistics as stored, at `statsAt`). */
+export interface CoEngagementRow {
+  id: string;
+  engagedProfiles: number;
+  norm: number;
+  statsAt: number | null;
+  others: Array<
+    Omit<CoEngaged, 'stats'> & { id: string; engagedProfiles: number; norm: number; statsAt: number | null }
+  >;
+  pointing: string[];
+}
+
+/** A related product as the API reads it. */
+export interface RelatedRow {
+  productId: string;
+  score: number;
+  support: number;
+  confidence: number;
+  lift: number;
+}
+
+/** The read behind one profile's recommendations (see recommendation-inputs.cypher). */
+export interface RecommendationRow {
+  id: string;
+  consent: unknown[];
+  bought: string[];
+  sources: Array<{ id: string; name: string | null; strength: number; purchases: number; carts: number }>;
+  related: Array<{ productId: string; score: number; sourceId: string; boughtTogether: boolean }>;
+  alike: Array<{ productId: string; similarity: number; profiles: number }>;
+  mass: number;
+  interests: Array<{ category: string; score: number | null }>;
+  popular: Array<{ scope: string; productIds: string[]; scores: number[] }>;
+}
+
+/** Engagement aggregates, product associations and popularity: every Cypher statement of recommendations. */
+export class RecommendationsRepository {
+  constructor(private readonly executor: Executor) {}
+
+  async engagementInputs(
+    tx: TxRunner,
+    ids: readonly string[],
+    events: readonly string[],
+    maxEvents: number,
+  ): Promise<EngagementInputs[]> {
+    return (await tx.run(Q.engagementInputs, { ids, events, maxEvents })) as unknown as EngagementInputs[];
+  }
+
+  async writeEngagement(tx: TxRunner, write: EngagementWrite, now: number): Promise<void> {
+    if (write.upserts.length + write.removals.length + write.aliasesOf.length === 0) return;
+    await tx.run(Q.writeEngagement, { ...write, now });
+  }
+
+  /** Up to `first` product ids marked dirty or pending, in id order after `after`. */
+  async marked(mark: 'dirty' | 'pending', after: string, first: number): Promise<string[]> {
+    const query = mark === 'dirty' ? Q.dirtyProducts : Q.pendingProducts;
+    return (await this.executor.read(query, { after, first })).map((row) => row.id as string);
+  }
+
+  async backlog(): Promise<boolean> {
+    const [row] = await this.executor.read(Q.refreshBacklog);
+    return row?.waiting === true;
+  }
+
+  async refreshStats(tx: TxRunner, ids: readonly string[], now: number, halfLifeMs: number): Promise<void> {
+    await tx.run(Q.refreshStats, { ids, now, halfLifeMs });
+  }
+
+  async coEngagement(
+    tx: TxRunner,
+    ids: readonly string[],
+    now: number,
+    halfLifeMs: number,
+  ): Promise<CoEngagementRow[]> {
+    return (await tx.run(Q.coEngagement, { ids, now, halfLifeMs })) as unknown as CoEngagementRow[];
+  }
+
+  async writeRelated(
+    tx: TxRunner,
+    writes: {
+      lists: ReadonlyArray<{ id: string; related: readonly Relation[] }>;
+      write: ReadonlyArray<{ from: string; to: string; figures: RelationFigures }>;
+      drop: ReadonlyArray<{ from: string; to: string }>;
+      touched: readonly string[];
+    },
+    k: number,
+    now: number,
+  ): Promise<void> {
+    await tx.run(Q.writeRelated, { ...writes, k, now });
+  }
+
+  async engagedProfiles(): Promise<number> {
+    const [row] = await this.executor.read(Q.engagedProfiles);
+    return (row?.profiles as number) ?? 0;
+  }
+
+  /** Removes ENGAGED edges of up to `limit` merged-away profiles; returns how many profiles were cleaned. */
+  async cleanMergedEngagement(limit: number): Promise<number> {
+    const [row] = await this.executor.write(Q.cleanMergedEngagement, { limit });
+    return (row?.profiles as number) ?? 0;
+  }
+
+  /** Marks a page of used products dirty; returns the last id of the page (null past the end). */
+  async markDirty(after: string, first: number): Promise<string | null> {
+    const [row] = await this.executor.write(Q.markProductsDirty, { after, first });
+    return (row?.last as string | null) ?? null;
+  }
+
+  async writePopularLists(now: number, halfLifeMs: number, size: number): Promise<void> {
+    await this.executor.write(Q.writePopularLists, { now, halfLifeMs, size });
+  }
+
+  /** The related products of each product in order; null for a product that does not exist. */
+  async relatedOf(ids: readonly string[], first: number): Promise<Array<RelatedRow[] | null>> {
+    const rows = await this.executor.read(Q.relatedOfProducts, { ids, first });
+    const byId = new Map(rows.map((row) => [row.id as string, row.related as RelatedRow[]]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async recommendationInputs(params: {
+    id: string;
+    consentKeys: readonly string[];
+    sources: number;
+    neighbours: number;
+    candidates: number;
+    first: number;
+    now: number;
+    halfLifeMs: number;
+  }): Promise<RecommendationRow | null> {
+    const [row] = await this.executor.read(Q.recommendationInputs, params);
+    return (row as unknown as RecommendationRow | undefined) ?? null;
+  }
+}

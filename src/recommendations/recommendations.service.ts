@@ -1,0 +1,115 @@
+import { notFound } from '../common/errors';
+import type { TxRunner } from '../db/executor';
+import type { Job } from '../jobs/job.type';
+import type { ConsentPolicy } from '../privacy/consent';
+import { CONSENT_PROPERTIES, allowsPersonalization, consentOf } from './consent';
+import { engagementOf, sameEngagement, type Engagement } from './engagement';
+import { rankRecommendations, type Recommendation } from './ranking';
+import type { RecommendationLoaders } from './recommendations.loaders';
+import type { EngagementWrite, RecommendationsRepository, RelatedRow } from './recommendations.repository';
+import type { RelatedProductsRefresher } from './related-products.refresher';
+import { checkFirst, halfLifeMs, type RecommendationSettings } from './settings';
+
+/** Candidates read per source of candidates (related products, lookalikes' purchases) before ranking. */
+const CANDIDATES = 200;
+
+/**
+ * Related products and recommendations, answered from precomputed data (RELATED edges, popular lists, the
+ * profile embedding index), and the settle step that keeps each profile's ENGAGED aggregates current.
+ */
+export class RecommendationsService {
+  constructor(
+    private readonly repository: RecommendationsRepository,
+    private readonly consent: ConsentPolicy,
+    private readonly settings: RecommendationSettings,
+    /** Keeps related products and popular lists current (the scheduler calls its `tick`). */
+    readonly refresher: RelatedProductsRefresher,
+  ) {}
+
+  /** Starts refreshing every product's related products (with `rebuild`, every profile's data first). */
+  refresh(rebuild: boolean): Promise<Job> {
+    return this.refresher.refreshAll({ rebuild });
+  }
+
+  /** The related products of a product, best first; null when no event ever mentioned the product. */
+  relatedProducts(
+    loaders: RecommendationLoaders,
+    productId: string,
+    first: number,
+  ): Promise<RelatedRow[] | null> {
+    checkFirst(first, this.settings.relatedPerProduct);
+    return loaders.related.load({ productId, first });
+  }
+
+  /**
+   * The best `first` products for a profile (a merged-away id resolves to the survivor), each with a reason;
+   * NOT_FOUND for an unknown profile. See ranking.ts for how candidates are scored.
+   */
+  async recommend(profileId: string, first: number, now = Date.now()): Promise<Recommendation[]> {
+    checkFirst(first, this.settings.maxRecommendations);
+    const row = await this.repository.recommendationInputs({
+      id: profileId,
+      consentKeys: CONSENT_PROPERTIES,
+      sources: this.settings.recommendationSources,
+      neighbours: this.settings.neighbours,
+      candidates: Math.max(CANDIDATES, first),
+      first,
+      now,
+      halfLifeMs: halfLifeMs(this.settings),
+    });
+    if (!row) throw notFound(`no profile ${profileId}`, { argument: 'profileId' });
+    return rankRecommendations(
+      {
+        personalized: allowsPersonalization(this.consent, consentOf(row.consent)),
+        bought: row.bought,
+        sources: row.sources,
+        related: row.related,
+        alike: row.alike,
+        mass: row.mass,
+        interests: row.interests.map((i) => ({ category: i.category, score: i.score ?? 1 })),
+        popular: row.popular,
+      },
+      first,
+      { lookalikeWeight: this.settings.lookalikeWeight },
+    );
+  }
+
+  /**
+   * Settle step: recomputes the ENGAGED aggregates of the given (live) profiles from all their identifiers'
+   * interactions, writes the ones that changed, removes the ENGAGED edges of aliases merged into them, and
+   * marks the products whose engagement changed for the related-products refresh.
+   */
+  async settle(tx: TxRunner, ids: readonly string[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    const { eventWeights, maxEventsPerProfile } = this.settings;
+    const rows = await this.repository.engagementInputs(
+      tx,
+      ids,
+      Object.keys(eventWeights),
+      maxEventsPerProfile,
+    );
+    const write: { [K in keyof EngagementWrite]: Array<EngagementWrite[K][number]> } = {
+      upserts: [],
+      removals: [],
+      aliasesOf: [],
+    };
+    for (const row of rows) {
+      const held = new Map<string, Engagement>(row.engaged.map((e) => [e.productId, e]));
+      const wanted = new Set<string>();
+      for (const { productId, events } of row.interactions) {
+        const engagement = engagementOf(events, eventWeights, halfLifeMs(this.settings));
+        if (!engagement) continue;
+        wanted.add(productId);
+        const current = held.get(productId);
+        if (!current || !sameEngagement(current, engagement))
+          write.upserts.push({ profileId: row.id, productId, ...engagement });
+      }
+      for (const productId of held.keys())
+        if (!wanted.has(productId)) write.removals.push({ profileId: row.id, productId });
+      if (row.aliasesEngaged) write.aliasesOf.push(row.id);
+    }
+    // One lock order for every transaction touching the same products.
+    write.upserts.sort((x, y) => (x.productId < y.productId ? -1 : x.productId > y.productId ? 1 : 0));
+    await this.repository.writeEngagement(tx, write, now);
+  }
+}

@@ -1,0 +1,295 @@
+import { createPubSub } from '@graphql-yoga/subscription';
+import { graphql, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { silentLogger } from '../../src/common/logger';
+import { scalarsMap } from '../../src/common/scalars';
+import { RecommendationsService } from '../../src/recommendations/recommendations.service';
+import { createRecommendationLoaders } from '../../src/recommendations/recommendations.loaders';
+import { DEFAULT_RECOMMENDATION_SETTINGS } from '../../src/recommendations/settings';
+import {
+  createRecommendationServices,
+  recommendationResolvers,
+  registerSettleSteps,
+  type RecommendationServices,
+} from '../../src/recommendations/wiring';
+import { authChecker } from '../../src/security/auth-checker';
+import { viewerOf } from '../../src/security/viewer';
+import { createContext } from '../../src/server/context';
+import { resolvers } from '../../src/server/schema';
+import { identify, track } from '../helpers/events';
+import { openTestDb, unique, wipe, type TestDb } from '../helpers/neo4j';
+
+const HOUR = 3_600_000;
+const settings = { ...DEFAULT_RECOMMENDATION_SETTINGS, minSupport: 1 };
+let db: TestDb;
+let portrait: RecommendationServices;
+
+beforeAll(async () => {
+  db = await openTestDb();
+  // Lifts divide by the number of engaged profiles in the whole database: start from an empty one.
+  await wipe(db);
+  await db.services.tags.installDefaults();
+  portrait = createRecommendationServices(
+    {
+      executor: db.executor,
+      logger: silentLogger,
+      jobs: db.services.jobs,
+      tags: db.services.tags,
+      segments: db.services.segments,
+      consent: db.services.privacy.policy,
+    },
+    settings,
+  );
+  registerSettleSteps(db.services.changes, portrait);
+});
+afterAll(async () => {
+  await db.services.jobs.idle();
+  await db.close();
+});
+
+const T = Date.now() - 24 * HOUR;
+const at = (ms: number) => new Date(ms).toISOString();
+const u = unique('rec');
+const product = (letter: string, category = 'Sports/Running/Shoes') => ({
+  product_id: `${u}-${letter}`,
+  name: `Trail Shoe ${letter}`,
+  category,
+  price: 100,
+});
+const [A, B, C, D] = [product('A'), product('B'), product('C', 'Sports/Running/Socks'), product('D')];
+const ingest = (...events: Array<Record<string, unknown>>) => db.services.ingest.ingest(events);
+const buy = (userId: string, time: number, ...products: Array<ReturnType<typeof product>>) =>
+  track('Order Completed', {
+    userId,
+    timestamp: at(time),
+    properties: { order_id: `${userId}-${time}`, products: products.map((p) => ({ ...p, quantity: 1 })) },
+  });
+const view = (userId: string, time: number, p: ReturnType<typeof product>) =>
+  track('Product Viewed', { userId, timestamp: at(time), properties: p });
+const cart = (userId: string, time: number, p: ReturnType<typeof product>) =>
+  track('Product Added', { userId, timestamp: at(time), properties: { ...p, quantity: 1 } });
+const profileId = async (userId: string) => (await db.profileOf('user_id', userId))!.id;
+const related = async (p: { product_id: string }) =>
+  portrait.recommendations.relatedProducts(
+    createRecommendationLoaders(portrait.repository),
+    p.product_id,
+    10,
+  );
+const refreshed = async () => {
+  const job = await portrait.recommendations.refresher.refreshDirty();
+  await db.services.jobs.idle();
+  return job ? db.services.jobs.job(job.id) : null;
+};
+
+describe('related products', () => {
+  it('mines support, confidence, lift and score from co-engagement, as computed by hand', async () => {
+    // The example of test/unit/recommendations/association.test.ts, every interaction at the same moment:
+    // P1 bought A and viewed B, P2 bought A and B, P3 viewed A and carted C, P4 viewed B.
+    await ingest(
+      buy(`${u}-p1`, T, A),
+      view(`${u}-p1`, T, B),
+      buy(`${u}-p2`, T, A, B),
+      view(`${u}-p3`, T, A),
+      cart(`${u}-p3`, T, C),
+      view(`${u}-p4`, T, B),
+    );
+    const [engaged] = await db.cypher(
+      'MATCH (p:Profile {id: $id})-[e:ENGAGED]->(prod:Product) RETURN collect([prod.id, e.weight, e.purchases]) AS e',
+      { id: await profileId(`${u}-p2`) },
+    );
+    expect(new Set(engaged!.e as unknown[])).toEqual(
+      new Set([
+        [A.product_id, 5, 1],
+        [B.product_id, 5, 1],
+      ]),
+    );
+
+    const job = await portrait.recommendations.refresh(false);
+    await db.services.jobs.idle();
+    expect(await db.services.jobs.job(job.id)).toMatchObject({ state: 'SUCCEEDED' });
+    expect(await related(A)).toEqual([
+      { productId: B.product_id, score: 0.538968, support: 2, confidence: 0.666667, lift: 0.888889 },
+      { productId: C.product_id, score: 0.070014, support: 1, confidence: 0.333333, lift: 1.333333 },
+    ]);
+    expect(await related(B)).toEqual([
+      { productId: A.product_id, score: 0.538968, support: 2, confidence: 0.666667, lift: 0.888889 },
+    ]);
+    expect(await related(C)).toEqual([
+      { productId: A.product_id, score: 0.070014, support: 1, confidence: 1, lift: 1.333333 },
+    ]);
+    expect(await related({ product_id: `${u}-never-seen` })).toBeNull();
+  });
+
+  it('recommends related products with the reason, never what the profile bought', async () => {
+    const exact = new RecommendationsService(
+      portrait.repository,
+      db.services.privacy.policy,
+      { ...settings, lookalikeWeight: 0 },
+      portrait.recommendations.refresher,
+    );
+    // P4 viewed B; B is bought together with A.
+    const forP4 = await exact.recommend(await profileId(`${u}-p4`), 1);
+    expect(forP4).toEqual([
+      { productId: A.product_id, score: 0.538968, reason: 'bought together with Trail Shoe B you viewed' },
+    ]);
+    // P2 bought A and B: only C is left, viewed (carted) together with A.
+    const forP2 = await exact.recommend(await profileId(`${u}-p2`), 10);
+    expect(forP2).toEqual([
+      { productId: C.product_id, score: 0.070014, reason: 'viewed together with Trail Shoe A you bought' },
+    ]);
+    // With lookalikes too, purchases stay out and every reason is one of the documented kinds.
+    const withLookalikes = await portrait.recommendations.recommend(await profileId(`${u}-p2`), 10);
+    expect(withLookalikes.map((r) => r.productId)).toEqual([C.product_id]);
+    for (const r of await portrait.recommendations.recommend(await profileId(`${u}-p4`), 10)) {
+      expect(r.reason).toMatch(
+        /^(bought|viewed) together with .* you |^bought by \d+ profiles? like you$|^popular /,
+      );
+      expect(r.score).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives a profile without history the popular products', async () => {
+    await ingest(identify({ userId: `${u}-new`, traits: { city: 'Wuhan' }, timestamp: at(T) }));
+    // Popularity: A 5 + 5 + 1 = 11, B 1 + 5 + 1 = 7, C 3 (all decayed alike); overall list scores × 0.5.
+    expect(await portrait.recommendations.recommend(await profileId(`${u}-new`), 10)).toEqual([
+      { productId: A.product_id, score: 0.5, reason: 'popular overall' },
+      { productId: B.product_id, score: 0.318182, reason: 'popular overall' },
+      { productId: C.product_id, score: 0.136364, reason: 'popular overall' },
+    ]);
+  });
+
+  it('gives a profile that refuses personalisation popular products only, and no embedding', async () => {
+    await ingest(
+      identify({ userId: `${u}-private`, traits: { consent: { personalization: false } }, timestamp: at(T) }),
+      view(`${u}-private`, T, D),
+    );
+    const id = await profileId(`${u}-private`);
+    const reason = 'popular overall (this profile does not allow personalised recommendations)';
+    expect(await portrait.recommendations.recommend(id, 2)).toEqual([
+      { productId: A.product_id, score: 1, reason },
+      { productId: B.product_id, score: 0.636364, reason },
+    ]);
+    const [row] = await db.cypher('MATCH (p:Profile {id: $id}) RETURN p.embedding AS embedding', { id });
+    expect(row!.embedding).toBeNull();
+    const [other] = await db.cypher('MATCH (p:Profile {id: $id}) RETURN size(p.embedding) AS dims', {
+      id: await profileId(`${u}-p4`),
+    });
+    expect(other!.dims).toBe(64);
+  });
+
+  it('updates after new events: engagement at once, related products with the next refresh', async () => {
+    const p4 = await profileId(`${u}-p4`);
+    await ingest(buy(`${u}-p4`, T + HOUR, C));
+    const [dirty] = await db.cypher(
+      'MATCH (prod:Product {id: $id}) RETURN prod.relatedDirty AS dirty, COUNT { (:Profile {id: $p4})-[:ENGAGED {purchases: 1}]->(prod) } AS engaged',
+      { id: C.product_id, p4 },
+    );
+    expect(dirty).toEqual({ dirty: true, engaged: 1 });
+    expect((await portrait.recommendations.recommend(p4, 10)).map((r) => r.productId)).not.toContain(
+      C.product_id,
+    );
+
+    expect(await refreshed()).toMatchObject({ kind: 'recommendations.refresh.dirty', state: 'SUCCEEDED' });
+    expect((await related(C))!.map((r) => [r.productId, r.support])).toEqual(
+      expect.arrayContaining([
+        [A.product_id, 1],
+        [B.product_id, 1],
+      ]),
+    );
+    // B's engagement did not change, but its list gains C through the reverse patch of C's refresh.
+    expect((await related(B))!.map((r) => r.productId)).toContain(C.product_id);
+    expect(await refreshed()).toBeNull();
+  });
+
+  it('keeps engagement on live profiles only when profiles merge', async () => {
+    const anonymous = `${u}-anon`;
+    const user = `${u}-merge`;
+    await ingest(
+      track('Product Viewed', { anonymousId: anonymous, timestamp: at(T), properties: A }),
+      buy(user, T + HOUR, B),
+    );
+    const before = await db.profileOf('anonymous_id', anonymous);
+    expect(before!.id).not.toBe(await profileId(user));
+    await ingest(identify({ userId: user, anonymousId: anonymous, timestamp: at(T + 2 * HOUR) }));
+    const survivor = await profileId(user);
+    const [row] = await db.cypher(
+      `MATCH (p:Profile {id: $survivor})
+       RETURN COLLECT { MATCH (p)-[:ENGAGED]->(prod) RETURN prod.id } AS engaged,
+         COUNT { (:MergedProfile)-[:ENGAGED]->() } AS leftovers`,
+      { survivor },
+    );
+    expect(new Set(row!.engaged as string[])).toEqual(new Set([A.product_id, B.product_id]));
+    expect(row!.leftovers).toBe(0);
+  });
+});
+
+describe('the GraphQL fields', () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await buildSchema({
+      resolvers: [...resolvers, ...recommendationResolvers],
+      scalarsMap,
+      validate: false,
+      authChecker,
+      authMode: 'error',
+      pubSub: createPubSub(),
+    });
+  });
+  const run = (source: string, variables: Record<string, unknown> = {}) => {
+    const base = createContext(db.services, db.config, viewerOf('admin-key', 'test', 'admin', []));
+    const contextValue = {
+      ...base,
+      services: { ...base.services, ...portrait },
+      loaders: { ...base.loaders, recommendations: createRecommendationLoaders(portrait.repository) },
+    };
+    return graphql({ schema, source, variableValues: variables, contextValue });
+  };
+
+  it('answer relatedProducts, Product.related and recommendations with the default first', async () => {
+    const result = await run(
+      `query ($a: ID!, $p: ID!) {
+        relatedProducts(productId: $a) { product { id name } score support confidence lift }
+        product(id: $a) { related(first: 1) { product { id } } }
+        recommendations(profileId: $p) { product { id } score reason }
+      }`,
+      { a: A.product_id, p: await profileId(`${u}-new`) },
+    );
+    expect(result.errors).toBeUndefined();
+    const data = result.data as {
+      relatedProducts: Array<{ product: { id: string; name: string } }>;
+      product: { related: Array<{ product: { id: string } }> };
+      recommendations: Array<{ reason: string }>;
+    };
+    expect(data.relatedProducts[0]).toEqual({
+      product: { id: B.product_id, name: 'Trail Shoe B' },
+      score: 0.538968,
+      support: 2,
+      confidence: 0.666667,
+      lift: 0.888889,
+    });
+    expect(data.product.related).toEqual([{ product: { id: B.product_id } }]);
+    expect(data.recommendations.length).toBeGreaterThan(0);
+  });
+
+  it('reports unknown ids and a `first` over the cap as errors with a code and the argument', async () => {
+    // Separate requests: the first error nulls the whole (non-null) result.
+    for (const [field, argument] of [
+      ['relatedProducts(productId: "nope")', 'productId'],
+      ['recommendations(profileId: "nope")', 'profileId'],
+    ] as const) {
+      const result = await run(`{ ${field} { score } }`);
+      expect(result.errors?.[0]).toMatchObject({
+        message: `no ${argument === 'productId' ? 'product' : 'profile'} nope`,
+        path: [field.slice(0, field.indexOf('('))],
+        extensions: { code: 'NOT_FOUND', argument },
+      });
+    }
+    const tooMany = await run(`query ($a: ID!) { relatedProducts(productId: $a, first: 51) { score } }`, {
+      a: A.product_id,
+    });
+    expect(tooMany.errors?.[0]).toMatchObject({
+      message: 'first must be a whole number from 0 to 50 (got 51)',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'first', max: 50 },
+    });
+  });
+});
