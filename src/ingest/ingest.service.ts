@@ -4,18 +4,10 @@ import type { IdentityService } from '../identity/identity.service';
 import { splitKey } from '../identity/namespaces';
 import { NOTHING_SETTLED, type ProfileChanges, type Settlement } from '../profiles/profile-changes';
 import { consentDecisions, type ConsentFromEvent } from '../privacy/consent';
-import { applyTraits, parseStoredTraits } from '../profiles/traits';
-import { categoryAncestry } from './ecommerce';
-import type {
-  CarrierCreate,
-  CategoryUpsert,
-  IdentifierUpsert,
-  IngestRepository,
-  InteractionCreate,
-  LinkUpsert,
-  ProductUpsert,
-} from './ingest.repository';
+import { mergeStoredTraits, parseStoredTraits } from '../profiles/traits';
+import type { IngestRepository } from './ingest.repository';
 import { normalizeEvent, type EventType, type NormalizedEvent } from './segment-event';
+import { WriteSet, carriersOf, interactionsOf } from './write-set';
 
 export interface RejectedEvent {
   index: number;
@@ -67,10 +59,6 @@ function withDefaults(event: unknown, defaults: Record<string, unknown> | undefi
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function earlier(a: { at: number; messageId: string }, b: { at: number; messageId: string }): boolean {
-  return a.at < b.at || (a.at === b.at && a.messageId < b.messageId);
 }
 
 /**
@@ -166,157 +154,24 @@ export class IngestService {
     const events = allowed.filter((e) => fresh.has(e.messageId));
     if (events.length === 0) return { fresh: 0, suppressed, settlement: NOTHING_SETTLED };
 
-    const identifiers = new Map<string, IdentifierUpsert>();
-    const links = new Map<string, LinkUpsert>();
-    for (const event of events) {
-      for (const id of event.identifiers) {
-        const current = identifiers.get(id.key);
-        const hasTraits = event.traits !== null && id.key === event.primary.key;
-        if (!current) {
-          identifiers.set(id.key, {
-            namespace: id.namespace,
-            value: id.value,
-            kind: id.kind,
-            firstSeen: event.at,
-            lastSeen: event.at,
-            hasTraits,
-          });
-        } else {
-          current.firstSeen = Math.min(current.firstSeen, event.at);
-          current.lastSeen = Math.max(current.lastSeen, event.at);
-          current.hasTraits ||= hasTraits;
-        }
-        if (id.key === event.primary.key) continue;
-        const [a, b] = id.key < event.primary.key ? [id.key, event.primary.key] : [event.primary.key, id.key];
-        const pair = `${a}\n${b}`;
-        const link = links.get(pair);
-        if (!link) {
-          links.set(pair, {
-            a: splitKey(a),
-            b: splitKey(b),
-            at: event.at,
-            lastAt: event.at,
-            messageId: event.messageId,
-            type: event.type,
-            count: 1,
-          });
-        } else {
-          link.count += 1;
-          link.lastAt = Math.max(link.lastAt, event.at);
-          if (earlier(event, link))
-            Object.assign(link, { at: event.at, messageId: event.messageId, type: event.type });
-        }
-      }
-    }
-    // Sorted so that concurrent transactions lock identifiers in one order.
-    const storedTraits = await this.repository.upsertIdentifiers(
+    const writes = new WriteSet().add(events);
+    const storedTraits = await this.repository.upsertIdentifiers(tx, writes.sortedIdentifiers(), now);
+    await this.repository.writeTraits(
       tx,
-      [...identifiers.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, row]) => row),
-      now,
+      [...writes.traits.entries()].map(([key, incoming]) => ({
+        ...splitKey(key),
+        traits: JSON.stringify(mergeStoredTraits(parseStoredTraits(storedTraits.get(key)), incoming)),
+      })),
     );
-    await this.writeTraits(tx, events, storedTraits);
     await this.privacy.recordFromEvents(
       tx,
       events.flatMap((e) => consentDecisions(e.primary.key, e.traits, e.at, e.messageId)),
     );
-    await this.repository.upsertLinks(
-      tx,
-      [...links.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, link]) => link),
-    );
-    await this.writeCatalogue(tx, events);
-    await this.repository.createInteractions(tx, this.interactionsOf(events));
-
-    await this.repository.recordCarriers(tx, this.carriersOf(events));
-    const outcome = await this.identity.stitch(tx, new Set(identifiers.keys()), now);
+    await this.repository.upsertLinks(tx, writes.sortedLinks());
+    await this.repository.upsertCatalogue(tx, writes.sortedCategories(), writes.productRows());
+    await this.repository.createInteractions(tx, interactionsOf(events));
+    await this.repository.recordCarriers(tx, carriersOf(events));
+    const outcome = await this.identity.stitch(tx, new Set(writes.identifiers.keys()), now);
     return { fresh: events.length, suppressed, settlement: outcome.settlement };
-  }
-
-  private async writeTraits(
-    tx: TxRunner,
-    events: readonly NormalizedEvent[],
-    stored: Map<string, string | null>,
-  ): Promise<void> {
-    const updated = new Map<string, ReturnType<typeof parseStoredTraits>>();
-    for (const event of events) {
-      if (!event.traits) continue;
-      const key = event.primary.key;
-      const base = updated.get(key) ?? parseStoredTraits(stored.get(key));
-      updated.set(key, applyTraits(base, event.traits, event.at, event.messageId));
-    }
-    await this.repository.writeTraits(
-      tx,
-      [...updated.entries()].map(([key, traits]) => ({ ...splitKey(key), traits: JSON.stringify(traits) })),
-    );
-  }
-
-  private async writeCatalogue(tx: TxRunner, events: readonly NormalizedEvent[]): Promise<void> {
-    const products = new Map<string, ProductUpsert & { messageId: string }>();
-    const categories = new Map<string, CategoryUpsert>();
-    for (const event of events) {
-      for (const line of event.products) {
-        const current = products.get(line.id);
-        if (!current || !earlier(event, current)) {
-          products.set(line.id, {
-            id: line.id,
-            name: line.name ?? current?.name ?? null,
-            category: line.category ?? current?.category ?? null,
-            price: line.price ?? current?.price ?? null,
-            brand: line.brand ?? current?.brand ?? null,
-            at: event.at,
-            messageId: event.messageId,
-          });
-        }
-        if (line.category) {
-          for (const path of categoryAncestry(line.category)) {
-            const cut = path.lastIndexOf('/');
-            categories.set(path, {
-              path,
-              name: path.slice(cut + 1),
-              parent: cut === -1 ? null : path.slice(0, cut),
-            });
-          }
-        }
-      }
-    }
-    const orderedCategories = [...categories.values()].sort(
-      (x, y) => x.path.split('/').length - y.path.split('/').length || (x.path < y.path ? -1 : 1),
-    );
-    await this.repository.upsertCatalogue(
-      tx,
-      orderedCategories,
-      [...products.values()].map(({ messageId: _messageId, ...product }) => product),
-    );
-  }
-
-  /** Which identifiers each event carried: the evidence behind the links, kept so it can be erased. */
-  private carriersOf(events: readonly NormalizedEvent[]): CarrierCreate[] {
-    return events
-      .filter((event) => event.identifiers.length > 1)
-      .flatMap((event) =>
-        event.identifiers.map((id) => ({
-          messageId: event.messageId,
-          namespace: id.namespace,
-          value: id.value,
-          primary: id.key === event.primary.key,
-        })),
-      );
-  }
-
-  private interactionsOf(events: readonly NormalizedEvent[]): InteractionCreate[] {
-    return events.flatMap((event) =>
-      event.interactions.map((x) => ({
-        id: x.id,
-        messageId: event.messageId,
-        event: x.event,
-        at: event.at,
-        productId: x.productId,
-        quantity: x.quantity,
-        value: x.value,
-        orderId: x.orderId,
-        properties: JSON.stringify(x.properties),
-        namespace: event.primary.namespace,
-        identifier: event.primary.value,
-      })),
-    );
   }
 }

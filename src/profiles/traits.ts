@@ -67,3 +67,13 @@ export function mergeProfileTraits(
   }
   return traits;
 }
+
+/** Stored traits with more traits applied on top, newest winning per trait as `applyTraits` decides. */
+export function mergeStoredTraits(base: StoredTraits, incoming: StoredTraits): StoredTraits {
+  const result: Record<string, TraitValue> = { ...base };
+  for (const [key, value] of Object.entries(incoming)) {
+    const current = result[key];
+    if (!current || newer(value, current)) result[key] = value;
+  }
+  return result;
+}
