@@ -1,4 +1,4 @@
-// The version of the tag and segment definitions.
+// The version of the tag and segment definitions (`<epoch>:<count>`, 'none' before the first one).
 // params: none
 OPTIONAL MATCH (v:Sequence {name: 'audience-definitions'})
-RETURN coalesce(v.value, 0) AS version
+RETURN coalesce(v.epoch + ':' + v.value, 'none') AS version

@@ -3,7 +3,7 @@
 // params: none
 CALL {
   OPTIONAL MATCH (v:Sequence {name: 'audience-definitions'})
-  RETURN coalesce(v.value, 0) AS version
+  RETURN coalesce(v.epoch + ':' + v.value, 'none') AS version
 }
 CALL {
   MATCH (t:Tag) WHERE t.deleted IS NULL

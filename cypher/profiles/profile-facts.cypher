@@ -6,7 +6,7 @@
 CALL {
   OPTIONAL MATCH (m:ModelState {id: 'rfm'})
   OPTIONAL MATCH (v:Sequence {name: 'audience-definitions'})
-  RETURN m.json AS boundaries, coalesce(v.value, 0) AS definitionsVersion
+  RETURN m.json AS boundaries, coalesce(v.epoch + ':' + v.value, 'none') AS definitionsVersion
 }
 UNWIND $ids AS id
 MATCH (p:Profile {id: id})

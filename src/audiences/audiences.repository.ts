@@ -13,7 +13,7 @@ const Q = defineQueries('audiences', [
 ] as const);
 
 export interface Definitions {
-  version: number;
+  version: string;
   tags: Array<{ id: string; kind: 'RULE' | 'MANUAL' | 'MODEL'; rule: string | null }>;
   segments: Array<{ id: string; rule: string; purpose: string }>;
 }
@@ -29,9 +29,9 @@ export interface EvaluationRow {
 export class AudiencesRepository {
   constructor(private readonly executor: Executor) {}
 
-  async version(tx: TxRunner): Promise<number> {
+  async version(tx: TxRunner): Promise<string> {
     const [row] = await tx.run(Q.definitionsVersion);
-    return (row?.version as number) ?? 0;
+    return (row?.version as string | null) ?? 'none';
   }
 
   async definitions(tx: TxRunner): Promise<Definitions> {

@@ -19,7 +19,7 @@ import {
 } from './evaluation-query';
 
 interface Compiled {
-  version: number;
+  version: string;
   definitions: Definitions;
   audiences: Audience[];
   query: EvaluationQuery;
@@ -67,7 +67,7 @@ export class AudiencesService {
    * The compiled audiences as this transaction sees them (recompiled only when the definitions moved).
    * `version`, when the caller already read it, saves the query.
    */
-  private async current(tx: TxRunner, version?: number): Promise<Compiled> {
+  private async current(tx: TxRunner, version?: string): Promise<Compiled> {
     version ??= await this.repository.version(tx);
     if (this.compiled?.version === version) return this.compiled;
     const definitions = await this.repository.definitions(tx);
@@ -111,7 +111,7 @@ export class AudiencesService {
    */
   async evaluateFacts(
     tx: TxRunner,
-    version: number,
+    version: string,
     profiles: ReadonlyArray<{
       id: string;
       facts: ProfileFacts;

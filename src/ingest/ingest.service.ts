@@ -41,6 +41,7 @@ export interface PrivacyDuties {
 }
 
 export interface IngestSettings {
+  readonly clock: () => number;
   readonly maxEventBytes: number;
   readonly chunkSize: number;
 }
@@ -84,7 +85,7 @@ export class IngestService {
 
   /** Validates and applies `events`; resolves once every accepted event is committed. */
   async ingest(events: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
-    const receivedAt = Date.now();
+    const receivedAt = this.settings.clock();
     const rejected: RejectedEvent[] = [];
     const valid: NormalizedEvent[] = [];
     const seen = new Set<string>();

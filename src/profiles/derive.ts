@@ -26,7 +26,7 @@ interface FactsRow {
   tags: Array<[string | null, number | null, string | null]>;
   segments: string[];
   boundaries: string | null;
-  definitionsVersion: number;
+  definitionsVersion: string;
 }
 
 export interface DeriveSettings {
@@ -79,7 +79,15 @@ export class ProfileDeriver {
         category,
         orderId,
       }));
-      const orders = interactions.filter((x) => x.event === 'Order Completed');
+      // Summed in a fixed order, so the total does not depend on the order the database returned rows in.
+      const orders = interactions
+        .filter((x) => x.event === 'Order Completed')
+        .sort(
+          (a, b) =>
+            a.at - b.at ||
+            String(a.orderId).localeCompare(String(b.orderId)) ||
+            (a.value ?? 0) - (b.value ?? 0),
+        );
       const metrics = this.models.computeMetrics(
         {
           orders: new Set(orders.map((x) => x.orderId)).size,
@@ -131,7 +139,7 @@ export class ProfileDeriver {
     });
 
     const diff = await this.audiences.evaluateFacts(tx, rows[0]!.definitionsVersion, evaluated, now);
-    await this.models.ensureTags(tx, newTags);
+    await this.models.createMissingTags(tx, newTags);
     if (changed.length > 0) await tx.run(Q.writeDerived, { profiles: changed, now });
     await this.audiencesRepository.applyTagChanges(
       tx,

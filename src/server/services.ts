@@ -35,6 +35,8 @@ import { DEFAULT_MODELS_SETTINGS, ModelsService } from '../tags/models.service';
 
 /** The singletons of one server: services, and the repositories loaders read through. */
 export interface Services {
+  /** The time events are received at (tests fix it to compare two loads of the same events). */
+  readonly clock: () => number;
   readonly executor: Executor;
   readonly changes: ProfileChanges;
   readonly bus: ChangeBus;
@@ -73,6 +75,7 @@ export function createServices(
   config: Config,
   logger: Logger,
   bus: ChangeBus = new LocalChangeBus(),
+  clock: () => number = Date.now,
 ): Services {
   const changes = new ProfileChanges();
   const jobsRepository = new JobsRepository(executor);
@@ -118,6 +121,7 @@ export function createServices(
   const ingest = new IngestService(executor, new IngestRepository(executor), identity, changes, privacy, {
     maxEventBytes: config.MAX_EVENT_BYTES,
     chunkSize: config.INGEST_CHUNK_SIZE,
+    clock,
   });
   const tagsRepository = new TagsRepository(executor);
   const segmentsRepository = new SegmentsRepository(executor);
@@ -138,6 +142,7 @@ export function createServices(
   const recommendation = createRecommendationServices({ executor, logger, jobs, tags, segments, consent });
   registerSettleSteps(changes, recommendation);
   return {
+    clock,
     executor,
     changes,
     bus,

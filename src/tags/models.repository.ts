@@ -3,6 +3,7 @@ import type { Executor, TxRunner } from '../db/executor';
 
 const Q = defineQueries('tags', [
   'ensure-model-tags',
+  'create-missing-tags',
   'rfm-sample',
   'save-model-state',
   'model-state',
@@ -29,6 +30,13 @@ export class ModelsRepository {
     tags: ReadonlyArray<{ id: string; name: string; categoryId: string; description: string }>,
   ): Promise<void> {
     if (tags.length > 0) await tx.run(Q.ensureModelTags, { tags, now: Date.now() });
+  }
+
+  async createMissingTags(
+    tx: TxRunner,
+    tags: ReadonlyArray<{ id: string; name: string; categoryId: string; description: string }>,
+  ): Promise<void> {
+    if (tags.length > 0) await tx.run(Q.createMissingTags, { tags, now: Date.now() });
   }
 
   async buyersPage(

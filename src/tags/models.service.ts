@@ -98,8 +98,6 @@ interface ClusterState {
  * training job, the RFM quintile boundaries and a k-means clustering of profiles on behaviour.
  */
 export class ModelsService {
-  private readonly knownTags = new Set<string>();
-
   constructor(
     private readonly executor: Executor,
     private readonly repository: ModelsRepository,
@@ -129,15 +127,12 @@ export class ModelsService {
     for (const [category, value] of interestScores(recent, now, this.settings.interest)) {
       const id = interestTagId(category);
       modelTags.set(id, value);
-      if (!this.knownTags.has(id)) {
-        newTags.push({
-          id,
-          name: category,
-          categoryId: INTEREST_CATEGORY_ID,
-          description: `Interest in ${category} products (affinity with time decay).`,
-        });
-        this.knownTags.add(id);
-      }
+      newTags.push({
+        id,
+        name: category,
+        categoryId: INTEREST_CATEGORY_ID,
+        description: `Interest in ${category} products (affinity with time decay).`,
+      });
     }
     const band = aovTag(aov);
     if (band) modelTags.set(band, null);
@@ -163,9 +158,10 @@ export class ModelsService {
     };
   }
 
-  /** Creates MODEL tags met for the first time (interest categories). */
-  ensureTags(tx: TxRunner, tags: ComputedMetrics['newTags']): Promise<void> {
-    return this.repository.ensureTags(tx, tags);
+  /** Creates the MODEL tags settling needs that do not exist yet (interest categories). */
+  createMissingTags(tx: TxRunner, tags: ComputedMetrics['newTags']): Promise<void> {
+    const distinct = [...new Map(tags.map((t) => [t.id, t])).values()];
+    return this.repository.createMissingTags(tx, distinct);
   }
 
   /** Starts training: RFM boundaries, clustering, then every profile rescored and re-evaluated. */

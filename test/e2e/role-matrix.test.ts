@@ -29,6 +29,10 @@ beforeAll(async () => {
       userId: u,
       properties: { product_id: `${u}-p`, price: 3 },
     },
+    // Enough people in the segment to seed a lookalike query, whatever else the database holds.
+    ...Array.from({ length: 10 }, (_, k) =>
+      identify({ userId: `${u}-${k}`, traits: { email: `${u}-${k}@example.com` } }),
+    ),
   ]);
   profileId = (
     await server.gql<{ profile: { id: string } }>(

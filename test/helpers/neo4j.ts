@@ -49,11 +49,14 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
-export async function openTestDb(overrides: Record<string, string> = {}): Promise<TestDb> {
+export async function openTestDb(
+  overrides: Record<string, string> = {},
+  options: { clock?: () => number } = {},
+): Promise<TestDb> {
   const config = testConfig(overrides);
   const driver = createDriver(config);
   const executor = new Executor(driver, config.NEO4J_DATABASE, silentLogger);
-  const services = createServices(executor, config, silentLogger);
+  const services = createServices(executor, config, silentLogger, undefined, options.clock);
   return {
     config,
     driver,

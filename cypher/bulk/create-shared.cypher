@@ -1,0 +1,7 @@
+// Attaches shared devices and contact points to the profiles of the accounts they serve (bulk load).
+// params: $shared: [{namespace, value, profileIds}]
+UNWIND $shared AS s
+MATCH (i:Identifier {namespace: s.namespace, value: s.value})
+UNWIND s.profileIds AS pid
+MATCH (p:Profile {id: pid})
+CREATE (i)-[:SHARED_IN]->(p)
