@@ -1,5 +1,5 @@
 /**
- * Association between two products from the profiles engaged with both (see RECOMMENDATIONS.md for the
+ * Association between two products from the profiles engaged with both (see the README for the
  * definitions with a worked example). Over N live profiles with any engagement:
  *
  *   support(A,B)    profiles engaged with both A and B

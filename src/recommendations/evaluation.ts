@@ -6,7 +6,7 @@ import { generateTasteData, type TasteOptions } from './taste-generator';
 
 /**
  * Offline evaluation of recommendations and lookalikes (run by tools/eval/recommendations.mjs, figures in
- * RECOMMENDATIONS.md): a generated data set goes in through the ingestion path, each person's last order
+ * the README): a generated data set goes in through the ingestion path, each person's last order
  * (and whatever they did after it) is held out, and Portrait's recommendations are scored against two
  * baselines computed in memory from the same training events; lookalikes through the vector index are
  * compared with exact cosine similarity over the same embeddings.

@@ -8,7 +8,7 @@ export const VIEW = 'Product Viewed';
 
 /**
  * Every tunable of related products, recommendations and lookalikes. The defaults are what the offline
- * evaluation (RECOMMENDATIONS.md) was run with.
+ * evaluation (README, "Offline evaluation") was run with.
  */
 export interface RecommendationSettings {
   /** Weight of one interaction by event name; events not listed do not count as engagement. */
