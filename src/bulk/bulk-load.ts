@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PortraitError } from '../common/errors';
 import { defineQueries } from '../db/cypher';
 import type { Executor } from '../db/executor';
-import type { IdentifierUpsert } from '../ingest/ingest.repository';
+import type { CarrierCreate, IdentifierUpsert } from '../ingest/ingest.repository';
 import { normalizeEvent, type NormalizedEvent } from '../ingest/segment-event';
 import { WriteSet, carriersOf, interactionsOf } from '../ingest/write-set';
 import { identifierKey, isBlockedValue, ruleFor, splitKey, type IdentityRules } from '../identity/namespaces';
@@ -21,7 +21,6 @@ const INGEST = defineQueries('ingest', [
   'upsert-categories',
   'upsert-products',
   'create-interactions',
-  'record-carriers',
 ] as const);
 
 export interface BulkProgress {
@@ -271,36 +270,50 @@ export async function bulkLoad(
       await executor.writeTx('bulk.shared', (tx) => tx.run(Q.createShared, { shared: chunk }));
   });
 
-  // Pass 2: events, the evidence they carried, and the interactions they made.
+  // Pass 2: events, the evidence they carried, and the interactions they made. One transaction is in flight
+  // while the next batch is read and prepared, so the database and this process work at the same time.
   let interactions = 0;
   await timed('events', async () => {
     let done = 0;
-    let batch: NormalizedEvent[] = [];
-    const flush = async () => {
+    let inFlight: Promise<void> = Promise.resolve();
+    const flush = async (batch: NormalizedEvent[]) => {
       const made = interactionsOf(batch);
-      interactions += made.length;
-      const current = batch;
-      await executor.writeTx('bulk.events', async (tx) => {
-        await tx.run(Q.createEvents, {
-          events: current.map((e) => ({
-            messageId: e.messageId,
-            type: e.type,
-            name: e.name,
-            at: e.at,
-            receivedAt: e.receivedAt,
-          })),
+      const carriers = new Map<string, CarrierCreate[]>();
+      for (const c of carriersOf(batch)) carriers.set(c.messageId, [...(carriers.get(c.messageId) ?? []), c]);
+      const rows = batch.map((e) => ({
+        messageId: e.messageId,
+        type: e.type,
+        name: e.name,
+        at: e.at,
+        receivedAt: e.receivedAt,
+        carriers: (carriers.get(e.messageId) ?? []).map(({ namespace, value, primary }) => ({
+          namespace,
+          value,
+          primary,
+        })),
+      }));
+      await inFlight;
+      inFlight = executor
+        .writeTx('bulk.events', async (tx) => {
+          await tx.run(Q.createEvents, { events: rows });
+          await tx.run(INGEST.createInteractions, { interactions: made });
+        })
+        .then(() => {
+          interactions += made.length;
+          progress('events', (done += batch.length), accepted);
         });
-        await tx.run(INGEST.recordCarriers, { carriers: carriersOf(current) });
-        await tx.run(INGEST.createInteractions, { interactions: made });
-      });
-      progress('events', (done += current.length), accepted);
-      batch = [];
+      inFlight.catch(() => undefined); // a failure is thrown where inFlight is next awaited
     };
+    let batch: NormalizedEvent[] = [];
     for (const event of normalized()) {
       batch.push(event);
-      if (batch.length === batchSize) await flush();
+      if (batch.length === batchSize) {
+        await flush(batch);
+        batch = [];
+      }
     }
-    if (batch.length > 0) await flush();
+    if (batch.length > 0) await flush(batch);
+    await inFlight;
   });
 
   // Every profile settled through the same pipeline as ingestion.
