@@ -1,0 +1,160 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openTestDb, wipe, type TestDb } from '../helpers/neo4j';
+
+// A tiny run of each benchmark of tools/bench against the test Neo4j, so that they never rot: each must
+// finish and produce its result with no errors. Timings are not checked: on a shared machine they mean nothing.
+//
+// The scripts are plain ESM (.mjs) on the compiled code; Jest runs tests as CommonJS and cannot import them
+// without --experimental-vm-modules, so each runs as a child process (`--smoke --json`) and its JSON is parsed.
+
+const root = resolve(__dirname, '..', '..');
+
+// The few fields of each result that the tests read beyond matchers (the results are plain JSON).
+interface ReadResult {
+  targets: Record<string, { requests: number }>;
+  ratios: Record<string, unknown>;
+  verified: unknown[];
+}
+interface SubscriptionsResult {
+  local: { deliveries: number };
+}
+interface WriteResult {
+  portrait: { accepted: number; events: number };
+  bare: unknown;
+  ratio: unknown;
+}
+let out: string;
+let db: TestDb;
+
+// The scripts require dist/: compile the tree as it is, so that a stale dist/ is never what is tested.
+beforeAll(async () => {
+  const build = spawnSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+  out = mkdtempSync(join(tmpdir(), 'portrait-bench-smoke-'));
+  db = await openTestDb();
+  // The read benchmark loads its own small data set into an empty database; the write benchmark wipes it.
+  await wipe(db);
+}, 180_000);
+
+afterAll(async () => {
+  // Leave the database empty for the test files that follow (the write benchmark leaves its bare writes).
+  await wipe(db);
+  await db.close();
+  rmSync(out, { recursive: true, force: true });
+});
+
+/** Runs `node tools/bench/<script> --smoke --json ...args` and resolves to its JSON result. */
+function runScript<T>(script: string, args: string[] = []): Promise<T> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(root, 'tools', 'bench', script), '--smoke', '--json', '--out', out, ...args],
+      { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${script} exited with ${code}:\n${stderr.slice(-4000)}`));
+      const line = stdout.trim().split('\n').at(-1) ?? '';
+      try {
+        resolveRun(JSON.parse(line) as T);
+      } catch {
+        reject(
+          new Error(`${script} printed no JSON result:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`),
+        );
+      }
+    });
+  });
+}
+
+const machineAndData = {
+  command: expect.stringContaining('tools/bench/'),
+  machine: expect.objectContaining({ nproc: expect.any(Number), memoryGiB: expect.any(Number) }),
+  data: expect.objectContaining({ profiles: expect.any(Number), identifiers: expect.any(Number) }),
+  seconds: expect.any(Number),
+};
+const latency = expect.objectContaining({
+  count: expect.any(Number),
+  p50: expect.any(Number),
+  p95: expect.any(Number),
+  p99: expect.any(Number),
+  max: expect.any(Number),
+});
+
+describe('benchmark smoke runs', () => {
+  it('read.mjs measures all four targets, which return the same data', async () => {
+    const result = await runScript<ReadResult>('read.mjs');
+    expect(result).toMatchObject({ benchmark: 'read', ...machineAndData, warnings: [] });
+    expect(Object.keys(result.targets)).toEqual([
+      'portrait',
+      'neo4j-graphql',
+      'neo4j-graphql-cypher',
+      'bare',
+    ]);
+    for (const target of Object.values(result.targets)) {
+      expect(target).toMatchObject({
+        requestsPerSecond: expect.any(Number),
+        latencyMs: expect.objectContaining({ p50: expect.any(Number), p99: expect.any(Number) }),
+        errors: 0,
+        timeouts: 0,
+        non2xx: 0,
+        mismatches: 0,
+      });
+      expect(target.requests).toBeGreaterThan(0);
+    }
+    expect(Object.keys(result.ratios)).toEqual([
+      'portrait/neo4j-graphql',
+      'portrait/neo4j-graphql-cypher',
+      'portrait/bare',
+    ]);
+    expect(result.verified.length).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('subscriptions.mjs delivers every change to every subscriber', async () => {
+    const result = await runScript<SubscriptionsResult>('subscriptions.mjs');
+    expect(result).toMatchObject({ benchmark: 'subscriptions', ...machineAndData, warnings: [] });
+    expect(result.local).toMatchObject({
+      subscribers: 5,
+      failedRequests: 0,
+      missing: 0,
+      errors: [],
+      latencyMs: latency,
+      fromSendMs: latency,
+      fromCommitMs: latency,
+      eventsPerSecond: expect.any(Number),
+    });
+    expect(result.local.deliveries).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('write.mjs stores the same writes through Portrait and the bare writer', async () => {
+    const result = await runScript<WriteResult>('write.mjs', ['--wipe']);
+    expect(result).toMatchObject({ benchmark: 'write', ...machineAndData, warnings: [] });
+    expect(result.portrait).toMatchObject({
+      eventsPerSecond: expect.any(Number),
+      failed: 0,
+      rejected: 0,
+      requestMs: latency,
+      transactions: expect.any(Number),
+      retriedTransactions: expect.any(Number),
+    });
+    expect(result.portrait.accepted).toBe(result.portrait.events);
+    expect(result.bare).toMatchObject({
+      events: result.portrait.events,
+      eventsPerSecond: expect.any(Number),
+    });
+    expect(result.ratio).toEqual({ 'portrait/bare': expect.any(Number) });
+  }, 180_000);
+});

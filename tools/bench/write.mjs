@@ -1,0 +1,512 @@
+// The write benchmark (issue 7, item 3): events per second through Portrait's HTTP POST /v1/batch — batches
+// of generated events (src/demo/generator.ts) from several concurrent senders with a tracker key, with identity
+// stitching, the default tag catalogue and segments with window rules on — against a bare writer that does the
+// same writes (events, identifiers, links between the identifiers an event carries, carried-by evidence,
+// products and categories, interactions) as batched UNWIND/MERGE statements straight through neo4j-driver,
+// without stitching, tags or segments: what the database can take.
+//
+//   npm run build && node tools/neo4j.mjs run --fresh -- node tools/bench/write.mjs --people 2000
+//
+// Both writers start from an empty database: the script wipes it between them (the bare writer uses
+// Portrait's labels, constraints and indexes, so both pay for the same unique lookups), and so refuses to run
+// on a database that holds anything unless --wipe is given. Each writer first ingests a small warm-up set
+// (--warmup-people, another seed) that is wiped before it is measured, so that neither pays alone for a cold
+// JIT (Neo4j's or Node's). Portrait is measured first, then the bare writer. Portrait is restarted after every
+// wipe: it caches keys, rules and definitions that a wipe would pull from under it.
+
+import {
+  benchConfig,
+  cli,
+  createKey,
+  createSegment,
+  dataSize,
+  dist,
+  distribution,
+  isMain,
+  log,
+  markdownTable,
+  ratio,
+  reportHeader,
+  resultBase,
+  startBenchPortrait,
+  wipeDatabase,
+  withDefaults,
+} from './common.mjs';
+
+const NAME = 'write';
+
+export const spec = {
+  people: { type: 'number', default: 2000, smoke: 20, help: 'people of the generated event set' },
+  warmupPeople: { type: 'number', default: 100, smoke: 0, help: 'people of the warm-up set (0: none)' },
+  batch: { type: 'number', default: 500, smoke: 50, help: 'events per request (and per bare batch)' },
+  senders: { type: 'number', default: 4, smoke: 1, help: 'concurrent senders (and bare writers)' },
+  seed: { type: 'number', default: 11, help: 'seed of the event generator' },
+  wipe: { type: 'boolean', default: false, help: 'allow wiping a database that holds data' },
+};
+
+// The segments Portrait evaluates for every changed profile: window rules, so the scheduler matters too.
+const SEGMENTS = [
+  { name: 'recent buyers', rule: { event: 'Order Completed', withinDays: 30 } },
+  { name: 'active this week', rule: { withinDays: 7 } },
+  { name: 'frequent viewers', rule: { event: 'Product Viewed', withinDays: 14, count: { gte: 5 } } },
+  {
+    name: 'Shanghai cart adders',
+    rule: {
+      all: [
+        { trait: 'city', eq: 'Shanghai' },
+        { event: 'Product Added', withinDays: 90 },
+      ],
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------------------
+// The bare writer
+
+const BARE = {
+  events: `UNWIND $rows AS e
+MERGE (ev:Event {messageId: e.messageId})
+  ON CREATE SET ev.type = e.type, ev.name = e.name, ev.at = e.at, ev.receivedAt = e.receivedAt`,
+  identifiers: `UNWIND $rows AS x
+MERGE (i:Identifier {namespace: x.namespace, value: x.value})
+  ON CREATE SET i.kind = x.kind, i.firstSeen = x.firstSeen, i.lastSeen = x.lastSeen, i.createdAt = $now,
+    i.shared = false, i.blocked = false
+  ON MATCH SET i.firstSeen = CASE WHEN x.firstSeen < i.firstSeen THEN x.firstSeen ELSE i.firstSeen END,
+    i.lastSeen = CASE WHEN x.lastSeen > i.lastSeen THEN x.lastSeen ELSE i.lastSeen END
+SET i.traits = coalesce(x.traits, i.traits)`,
+  links: `UNWIND $rows AS l
+MATCH (a:Identifier {namespace: l.a.namespace, value: l.a.value})
+MATCH (b:Identifier {namespace: l.b.namespace, value: l.b.value})
+MERGE (a)-[r:LINKED]->(b)
+  ON CREATE SET r.at = l.at, r.messageId = l.messageId, r.type = l.type, r.lastAt = l.lastAt, r.count = l.count
+  ON MATCH SET r.count = r.count + l.count,
+    r.lastAt = CASE WHEN l.lastAt > r.lastAt THEN l.lastAt ELSE r.lastAt END`,
+  carriers: `UNWIND $rows AS c
+MATCH (e:Event {messageId: c.messageId})
+MATCH (i:Identifier {namespace: c.namespace, value: c.value})
+CREATE (e)-[:CARRIED {primary: c.primary}]->(i)`,
+  categories: `UNWIND $rows AS c
+MERGE (cat:Category {path: c.path}) ON CREATE SET cat.name = c.name
+WITH cat, c WHERE c.parent IS NOT NULL
+MATCH (parent:Category {path: c.parent})
+MERGE (cat)-[:CHILD_OF]->(parent)`,
+  products: `UNWIND $rows AS x
+MERGE (p:Product {id: x.id}) ON CREATE SET p.createdAt = x.at
+SET p.name = coalesce(x.name, p.name), p.price = coalesce(x.price, p.price),
+  p.brand = coalesce(x.brand, p.brand), p.category = coalesce(x.category, p.category)
+WITH p, x WHERE x.category IS NOT NULL
+MATCH (c:Category {path: x.category})
+MERGE (p)-[:IN_CATEGORY]->(c)`,
+  interactions: `UNWIND $rows AS x
+MATCH (i:Identifier {namespace: x.namespace, value: x.identifier})
+CREATE (i)-[:DID]->(it:Interaction {id: x.id, messageId: x.messageId, event: x.event, at: x.at,
+  productId: x.productId, quantity: x.quantity, value: x.value, orderId: x.orderId, properties: x.properties})
+WITH it, x WHERE x.productId IS NOT NULL
+MATCH (p:Product {id: x.productId})
+CREATE (it)-[:ON]->(p)`,
+};
+
+const byKey = (key) => (x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0);
+
+/**
+ * The rows the bare writer stores for one batch, from events validated by Portrait's own normalisation (so
+ * both writers store the same identifiers, interactions and products). Traits are stored as the batch's latest
+ * JSON per identifier, without Portrait's per-trait newest-wins merge. Rows are sorted by key so concurrent
+ * batches lock nodes in one order.
+ */
+function bareRows(events, normalize, categoryAncestry) {
+  const identifiers = new Map();
+  const links = new Map();
+  const carriers = [];
+  const products = new Map();
+  const categories = new Map();
+  const interactions = [];
+  const rows = { events: [] };
+  for (const raw of events) {
+    const outcome = normalize(raw);
+    if (!outcome.ok) continue;
+    const e = outcome.event;
+    rows.events.push({
+      messageId: e.messageId,
+      type: e.type,
+      name: e.name,
+      at: e.at,
+      receivedAt: e.receivedAt,
+    });
+    for (const id of e.identifiers) {
+      const isPrimary = id.key === e.primary.key;
+      const row = identifiers.get(id.key);
+      const traits = isPrimary && e.traits ? JSON.stringify(e.traits) : null;
+      if (!row) {
+        identifiers.set(id.key, {
+          namespace: id.namespace,
+          value: id.value,
+          kind: id.kind,
+          firstSeen: e.at,
+          lastSeen: e.at,
+          traits,
+        });
+      } else {
+        row.firstSeen = Math.min(row.firstSeen, e.at);
+        row.lastSeen = Math.max(row.lastSeen, e.at);
+        row.traits = traits ?? row.traits;
+      }
+      if (e.identifiers.length > 1) {
+        carriers.push({
+          messageId: e.messageId,
+          namespace: id.namespace,
+          value: id.value,
+          primary: isPrimary,
+        });
+      }
+      if (isPrimary) continue;
+      const [a, b] = id.key < e.primary.key ? [id, e.primary] : [e.primary, id];
+      const pair = `${a.key}\n${b.key}`;
+      const link = links.get(pair);
+      if (!link) {
+        links.set(pair, {
+          a: { namespace: a.namespace, value: a.value },
+          b: { namespace: b.namespace, value: b.value },
+          at: e.at,
+          lastAt: e.at,
+          messageId: e.messageId,
+          type: e.type,
+          count: 1,
+          key: pair,
+        });
+      } else {
+        link.count += 1;
+        link.lastAt = Math.max(link.lastAt, e.at);
+      }
+    }
+    for (const line of e.products) {
+      products.set(line.id, {
+        id: line.id,
+        name: line.name,
+        category: line.category,
+        price: line.price,
+        brand: line.brand,
+        at: e.at,
+      });
+      if (!line.category) continue;
+      for (const path of categoryAncestry(line.category)) {
+        const cut = path.lastIndexOf('/');
+        categories.set(path, {
+          path,
+          name: path.slice(cut + 1),
+          parent: cut === -1 ? null : path.slice(0, cut),
+        });
+      }
+    }
+    for (const x of e.interactions) {
+      interactions.push({
+        id: x.id,
+        messageId: e.messageId,
+        event: x.event,
+        at: e.at,
+        productId: x.productId,
+        quantity: x.quantity,
+        value: x.value,
+        orderId: x.orderId,
+        properties: JSON.stringify(x.properties),
+        namespace: e.primary.namespace,
+        identifier: e.primary.value,
+      });
+    }
+  }
+  const identifierKey = (x) => `${x.namespace}:${x.value}`;
+  return {
+    events: rows.events,
+    identifiers: [...identifiers.values()].sort(byKey(identifierKey)),
+    links: [...links.values()].sort(byKey((l) => l.key)),
+    carriers: carriers.sort(byKey(identifierKey)),
+    // Parents before children, as the categories statement needs.
+    categories: [...categories.values()].sort(
+      (x, y) => x.path.split('/').length - y.path.split('/').length || (x.path < y.path ? -1 : 1),
+    ),
+    products: [...products.values()].sort(byKey((p) => p.id)),
+    interactions: interactions.sort(byKey((x) => `${x.namespace}:${x.identifier}`)),
+  };
+}
+
+async function bareWrite(driver, database, batches, senders) {
+  const queue = [...batches];
+  const now = Date.now();
+  await Promise.all(
+    Array.from({ length: senders }, async () => {
+      const session = driver.session({ database });
+      try {
+        for (let rows = queue.shift(); rows; rows = queue.shift()) {
+          const batch = rows;
+          await session.executeWrite(async (tx) => {
+            for (const [name, statement] of Object.entries(BARE)) {
+              if (batch[name].length > 0) await tx.run(statement, { rows: batch[name], now });
+            }
+          });
+        }
+      } finally {
+        await session.close();
+      }
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Portrait through HTTP
+
+async function portraitSetup(portrait) {
+  await portrait.services.tags.installDefaults();
+  for (const { name, rule } of SEGMENTS) await createSegment(portrait, `bench ${name} ${Date.now()}`, rule);
+  return createKey(portrait, 'tracker');
+}
+
+/** Sends every batch to /v1/batch from `senders` concurrent loops; per-request times and Portrait's tallies. */
+async function sendBatches(url, trackerKey, batches, senders) {
+  const queue = [...batches];
+  const tally = {
+    requests: 0,
+    accepted: 0,
+    duplicates: 0,
+    suppressed: 0,
+    rejected: 0,
+    failed: 0,
+    failures: [],
+  };
+  const requestMs = [];
+  // Segment's libraries send the write key as the HTTP Basic user name.
+  const authorization = `Basic ${Buffer.from(`${trackerKey}:`).toString('base64')}`;
+  await Promise.all(
+    Array.from({ length: senders }, async () => {
+      for (let batch = queue.shift(); batch; batch = queue.shift()) {
+        const started = performance.now();
+        const response = await fetch(`${url}/v1/batch`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization },
+          body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
+        });
+        const body = await response.json().catch(() => ({}));
+        requestMs.push(performance.now() - started);
+        tally.requests += 1;
+        if (response.status !== 200) {
+          tally.failed += batch.length;
+          if (tally.failures.length < 5)
+            tally.failures.push(`${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+          continue;
+        }
+        tally.accepted += body.accepted;
+        tally.duplicates += body.duplicates;
+        tally.suppressed += body.suppressed;
+        tally.rejected += body.rejected.length;
+      }
+    }),
+  );
+  return { tally, requestMs };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** What each writer leaves in the database: the writes both do, and those only Portrait does. */
+async function stored(driver, database) {
+  const count = async (pattern) => {
+    const { records } = await driver.executeQuery(`MATCH ${pattern} RETURN count(*) AS n`, {}, { database });
+    return records[0].get('n');
+  };
+  return {
+    events: await count('(:Event)'),
+    identifiers: await count('(:Identifier)'),
+    links: await count('()-[:LINKED]->()'),
+    carried: await count('()-[:CARRIED]->()'),
+    products: await count('(:Product)'),
+    interactions: await count('(:Interaction)'),
+    profiles: await count('(:Profile)'),
+    tagged: await count('(:Profile)-[:HAS_TAG]->()'),
+    memberships: await count('(:Profile)-[:MEMBER_OF]->()'),
+  };
+}
+
+function chunks(items, size) {
+  const out = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The benchmark; resolves to the result object that the command line prints and writes. */
+export async function run(given = {}) {
+  const options = withDefaults(spec, given);
+  const started = Date.now();
+  const say = (message) => log(NAME, message);
+  const config = benchConfig();
+  const { createDriver } = dist('db/driver.js');
+  const { applySchema } = dist('db/migrations.js');
+  const { silentLogger } = dist('common/logger.js');
+  const { generateEvents } = dist('demo/generator.js');
+  const { normalizeEvent } = dist('ingest/segment-event.js');
+  const { defaultRulesConfig, toIdentityRules } = dist('identity/rules.js');
+  const { categoryAncestry } = dist('ingest/ecommerce.js');
+  const database = config.NEO4J_DATABASE;
+  const driver = createDriver(config);
+  try {
+    await applySchema(driver, database, silentLogger);
+    const result = await resultBase(
+      NAME,
+      'Write benchmark: events/s through /v1/batch',
+      options,
+      driver,
+      database,
+    );
+    const { records } = await driver.executeQuery('MATCH (n) RETURN count(n) AS n', {}, { database });
+    if (records[0].get('n') > 0 && !options.wipe) {
+      throw new Error(
+        'the database is not empty and this benchmark wipes it: run it on a fresh one (node tools/neo4j.mjs run --fresh -- ...) or pass --wipe',
+      );
+    }
+    await wipeDatabase(driver, database);
+
+    const now = Date.now();
+    const events = [...generateEvents({ people: options.people, seed: options.seed, now })];
+    const warmup =
+      options.warmupPeople > 0
+        ? [...generateEvents({ people: options.warmupPeople, seed: options.seed + 1, now })]
+        : [];
+    const batches = chunks(events, options.batch);
+    say(
+      `${events.length} events of ${options.people} people in ${batches.length} batches of ${options.batch}`,
+    );
+
+    // Portrait: warm-up (wiped), then measured, each on a freshly started instance.
+    const portraitRun = async (set, measured) => {
+      const portrait = await startBenchPortrait();
+      try {
+        const trackerKey = await portraitSetup(portrait);
+        // Every attempt at an ingestion transaction claims its events first: attempts beyond the number of
+        // chunks are transactions the driver retried (deadlocks between concurrent batches).
+        let attempts = 0;
+        const stop = portrait.services.executor.onQuery((event) => {
+          if (event.query === 'ingest.claimEvents') attempts += 1;
+        });
+        const t = performance.now();
+        const sent = await sendBatches(
+          portrait.server.url,
+          trackerKey,
+          chunks(set, options.batch),
+          options.senders,
+        );
+        const seconds = (performance.now() - t) / 1000;
+        stop();
+        const perChunk = portrait.config.INGEST_CHUNK_SIZE;
+        const transactions = chunks(set, options.batch).reduce(
+          (n, b) => n + Math.ceil(b.length / perChunk),
+          0,
+        );
+        sent.transactions = transactions;
+        sent.retried = Math.max(0, attempts - transactions);
+        if (!measured) return null;
+        return { ...sent, seconds };
+      } finally {
+        await portrait.stop();
+      }
+    };
+    if (warmup.length > 0) {
+      say(`portrait: warming up with ${warmup.length} events`);
+      await portraitRun(warmup, false);
+      await wipeDatabase(driver, database);
+    }
+    say(`portrait: ${options.senders} senders`);
+    const p = await portraitRun(events, true);
+    result.portrait = {
+      events: events.length,
+      seconds: Math.round(p.seconds * 100) / 100,
+      eventsPerSecond: Math.round(p.tally.accepted / p.seconds),
+      ...p.tally,
+      requestMs: distribution(p.requestMs),
+      transactions: p.transactions,
+      retriedTransactions: p.retried,
+      stored: await stored(driver, database),
+    };
+    say(`portrait: ${result.portrait.eventsPerSecond} events/s`);
+    for (const failure of p.tally.failures) result.warnings.push(`portrait request failed: ${failure}`);
+    result.data = await dataSize(driver, database);
+    await wipeDatabase(driver, database);
+
+    // The bare writer: rows prepared before the clock starts (their preparation is reported apart).
+    const rules = toIdentityRules(defaultRulesConfig());
+    const normalize = (event) =>
+      normalizeEvent(event, 0, { rules, receivedAt: Date.now(), maxEventBytes: config.MAX_EVENT_BYTES });
+    if (warmup.length > 0) {
+      say(`bare: warming up with ${warmup.length} events`);
+      const warm = chunks(warmup, options.batch).map((b) => bareRows(b, normalize, categoryAncestry));
+      await bareWrite(driver, database, warm, options.senders);
+      await wipeDatabase(driver, database);
+    }
+    const prepared = performance.now();
+    const rows = batches.map((b) => bareRows(b, normalize, categoryAncestry));
+    const prepareSeconds = (performance.now() - prepared) / 1000;
+    say(`bare: ${options.senders} writers`);
+    const t = performance.now();
+    await bareWrite(driver, database, rows, options.senders);
+    const seconds = (performance.now() - t) / 1000;
+    const written = rows.reduce((sum, r) => sum + r.events.length, 0);
+    result.bare = {
+      events: written,
+      seconds: Math.round(seconds * 100) / 100,
+      eventsPerSecond: Math.round(written / seconds),
+      prepareSeconds: Math.round(prepareSeconds * 100) / 100,
+      stored: await stored(driver, database),
+    };
+    say(`bare: ${result.bare.eventsPerSecond} events/s`);
+
+    // Both must have stored the same writes, or the ratio compares different work.
+    for (const field of ['events', 'identifiers', 'links', 'carried', 'products', 'interactions']) {
+      if (result.portrait.stored[field] !== result.bare.stored[field]) {
+        result.warnings.push(
+          `${field}: Portrait stored ${result.portrait.stored[field]}, the bare writer ${result.bare.stored[field]}`,
+        );
+      }
+    }
+    for (const warning of result.warnings) say(`WARNING: ${warning}`);
+    result.ratio = { 'portrait/bare': ratio(result.portrait.eventsPerSecond, result.bare.eventsPerSecond) };
+    result.seconds = Math.round((Date.now() - started) / 100) / 10;
+    return result;
+  } finally {
+    await driver.close();
+  }
+}
+
+/** The report as markdown. */
+export function markdown(result) {
+  const { portrait: p, bare: b } = result;
+  const stored = Object.keys(p.stored).map((k) => [k, p.stored[k], b.stored[k]]);
+  return [
+    reportHeader(result),
+    `- events: ${p.events} generated events of ${result.options.people} people (seed ${result.options.seed}), batches of ${result.options.batch}, ${result.options.senders} concurrent senders; ${SEGMENTS.length} segments with window rules and the default tag catalogue on`,
+    '',
+    markdownTable(
+      ['writer', 'events/s', 'events', 'seconds', 'notes'],
+      [
+        [
+          'portrait /v1/batch',
+          p.eventsPerSecond,
+          p.accepted,
+          p.seconds,
+          `request p50 ${p.requestMs.p50} ms, p99 ${p.requestMs.p99} ms; ${p.transactions} transactions, ${p.retriedTransactions} retried; rejected ${p.rejected}, duplicates ${p.duplicates}, failed ${p.failed}`,
+        ],
+        [
+          'bare UNWIND/MERGE',
+          b.eventsPerSecond,
+          b.events,
+          b.seconds,
+          `rows prepared beforehand in ${b.prepareSeconds} s`,
+        ],
+      ],
+    ),
+    '',
+    `Ratio measured in this run: portrait/bare events/s = **${result.ratio['portrait/bare']}**`,
+    '',
+    'Stored by each (the first six are the writes both do):',
+    '',
+    markdownTable(['', 'portrait', 'bare'], stored),
+    ...(result.warnings.length ? ['', ...result.warnings.map((w) => `**WARNING**: ${w}`)] : []),
+  ].join('\n');
+}
+
+if (isMain(import.meta.url)) await cli({ name: NAME, spec, run, markdown });
