@@ -1,5 +1,5 @@
 // For each profile, one page of its interactions newest first (time, then id), after the cursor position
-// (null for the first page), with one extra row to tell whether another page follows, and the total count.
+// (null for the first page), with one extra row to tell whether another page follows.
 // params: $ids: profile ids, $first, $afterAt, $afterId
 UNWIND $ids AS id
 MATCH (p:Profile {id: id})
@@ -10,9 +10,4 @@ CALL {
   WITH x ORDER BY x.at DESC, x.id DESC LIMIT toInteger($first) + 1
   RETURN collect(x {.id, .event, .at, .productId, .quantity, .value, .properties}) AS page
 }
-CALL {
-  WITH p
-  MATCH (p)<-[:IN]-(:Identifier)-[:DID]->(x:Interaction)
-  RETURN count(x) AS total
-}
-RETURN id, page, total
+RETURN id, page

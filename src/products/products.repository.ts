@@ -4,7 +4,7 @@ import type { Product } from './product.type';
 
 const Q = defineQueries('products', ['products-by-ids'] as const);
 
-function toProduct(row: Record<string, unknown>): Product {
+export function toProduct(row: Record<string, unknown>): Product {
   return {
     id: row.id as string,
     name: (row.name as string | null) ?? null,

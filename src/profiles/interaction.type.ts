@@ -45,6 +45,6 @@ export class InteractionConnection {
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
 
-  @Field(() => Int)
-  totalCount!: number;
+  /** Whose interactions these are: totalCount (InteractionConnectionResolver) counts them when asked. */
+  profileId!: string;
 }

@@ -1,10 +1,12 @@
-import { Authorized, Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Authorized, Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { Identifier, IdentityChange } from '../identity/identifier.type';
 import { IdentifierInput } from '../identity/identity.input';
 import { Segment } from '../segments/segment.type';
 import type { Context } from '../server/context';
 import { ProfileTag } from '../tags/tag.type';
 import { InteractionConnection } from './interaction.type';
+import { planProfileView } from './profile-view';
 import { Profile, ProfileConnection, Rfm } from './profile.type';
 
 @Resolver(() => Profile)
@@ -19,8 +21,13 @@ export class ProfileResolver {
     @Arg('id', () => ID, { nullable: true }) id: string | null,
     @Arg('identifier', () => IdentifierInput, { nullable: true }) identifier: IdentifierInput | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Profile | null> {
-    const profile = await ctx.services.profiles.profile(ctx.loaders.profiles, id, identifier);
+    const plan = planProfileView(info, ctx.services.profiles.maxPageSize);
+    const profile = await ctx.services.profiles.profile(ctx.loaders.profiles, id, identifier, {
+      loader: ctx.loaders.profileViews,
+      plan,
+    });
     return ctx.services.access.visible(ctx, profile, 'profiles:read');
   }
 

@@ -1,7 +1,11 @@
 import DataLoader from 'dataloader';
 import type { Identifier, IdentityChange } from '../identity/identifier.type';
 import { splitKey } from '../identity/namespaces';
-import type { InteractionPageRows, ProfilesRepository } from './profiles.repository';
+import type { ProductLoaders } from '../products/products.loaders';
+import type { SegmentLoaders } from '../segments/segments.loaders';
+import type { TagLoaders } from '../tags/tags.loaders';
+import type { ViewPlan } from './profile-view';
+import type { InteractionPageRows, ProfilesRepository, ViewKey } from './profiles.repository';
 import type { Profile } from './profile.type';
 
 export interface InteractionPageKey {
@@ -18,6 +22,14 @@ export interface ProfileLoaders {
   mergedIds: DataLoader<string, string[]>;
   changes: DataLoader<string, IdentityChange[]>;
   interactions: DataLoader<InteractionPageKey, InteractionPageRows, string>;
+  interactionCount: DataLoader<string, number>;
+}
+
+/** A profile to read with a plan: by id or by identifier (exactly one of them set). */
+export interface ViewRequest {
+  plan: ViewPlan;
+  id: string | null;
+  identifier: { namespace: string; value: string } | null;
 }
 
 const pageKey = (key: InteractionPageKey): string =>
@@ -55,5 +67,65 @@ export function createProfileLoaders(repository: ProfilesRepository): ProfileLoa
       },
       { cacheKeyFn: pageKey },
     ),
+    interactionCount: new DataLoader((ids) => repository.interactionCounts(ids)),
   };
+}
+
+const viewKey = ({ plan, id, identifier }: ViewRequest): string =>
+  `${JSON.stringify(plan)}|${id !== null ? `id:${id}` : `identifier:${identifier!.namespace}:${identifier!.value}`}`;
+
+/**
+ * Reads profiles with everything their plans ask for, one round trip per distinct plan, and primes the
+ * loaders the fields' own resolvers use with what it read, so that those resolve without a database call.
+ */
+export function createViewLoader(
+  repository: ProfilesRepository,
+  targets: { profiles: ProfileLoaders; tags: TagLoaders; segments: SegmentLoaders; products: ProductLoaders },
+): DataLoader<ViewRequest, Profile | null, string> {
+  return new DataLoader(
+    async (requests) => {
+      const byPlan = new Map<string, ViewRequest[]>();
+      for (const request of requests) {
+        const plan = JSON.stringify(request.plan);
+        byPlan.set(plan, [...(byPlan.get(plan) ?? []), request]);
+      }
+      const found = new Map<string, Profile | null>();
+      await Promise.all(
+        [...byPlan.values()].map(async (group) => {
+          const plan = group[0]!.plan;
+          const keys: ViewKey[] = group.map((r) => ({
+            key: viewKey(r),
+            id: r.id,
+            namespace: r.identifier?.namespace ?? null,
+            value: r.identifier?.value ?? null,
+          }));
+          const views = await repository.views(keys, plan);
+          for (const { key } of keys) {
+            const view = views.get(key);
+            found.set(key, view?.profile ?? null);
+            if (!view) continue;
+            const id = view.profile.id;
+            targets.profiles.profile.prime(id, view.profile);
+            if (plan.identifiers) targets.profiles.identifiers.prime(id, view.identifiers);
+            if (plan.tags) targets.tags.tagsOfProfile.prime(id, view.tags);
+            if (plan.segments) {
+              targets.segments.segmentsOfProfile.prime(
+                id,
+                view.segments.map((s) => s.id),
+              );
+              for (const segment of view.segments) targets.segments.segment.prime(segment.id, segment);
+            }
+            if (plan.interactions) {
+              const { first, after } = plan.interactions;
+              targets.profiles.interactions.prime({ profileId: id, first, after }, { page: view.page });
+              if (view.total !== null) targets.profiles.interactionCount.prime(id, view.total);
+              for (const product of view.products) targets.products.product.prime(product.id, product);
+            }
+          }
+        }),
+      );
+      return requests.map((request) => found.get(viewKey(request)) ?? null);
+    },
+    { cacheKeyFn: viewKey },
+  );
 }

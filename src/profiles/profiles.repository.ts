@@ -3,7 +3,14 @@ import type { Executor, Row } from '../db/executor';
 import { toDate } from '../common/scalars';
 import type { Identifier, IdentityChange } from '../identity/identifier.type';
 import { toIdentifier } from '../identity/identity.repository';
+import { toProduct } from '../products/products.repository';
+import type { Product } from '../products/product.type';
+import { toSegment } from '../segments/segments.repository';
+import type { Segment } from '../segments/segment.type';
+import { toTag } from '../tags/tags.repository';
+import type { ProfileTag } from '../tags/tag.type';
 import type { Interaction } from './interaction.type';
+import type { ViewPlan } from './profile-view';
 import type { Profile } from './profile.type';
 
 const Q = defineQueries('profiles', [
@@ -13,12 +20,32 @@ const Q = defineQueries('profiles', [
   'identifiers-of-profiles',
   'merged-ids-of-profiles',
   'interactions-of-profiles',
+  'interaction-counts',
   'changes-of-profiles',
+  'profile-views',
 ] as const);
 
 export interface InteractionPageRows {
   page: Interaction[];
-  total: number;
+}
+
+/** How a query names the profile it reads: `key` is the loader's key for it. */
+export interface ViewKey {
+  key: string;
+  id: string | null;
+  namespace: string | null;
+  value: string | null;
+}
+
+/** One profile with the parts of it a view plan asked for (empty where not asked). */
+export interface ProfileView {
+  profile: Profile;
+  identifiers: Identifier[];
+  tags: ProfileTag[];
+  segments: Segment[];
+  page: Interaction[];
+  products: Product[];
+  total: number | null;
 }
 
 export function toProfile(row: unknown): Profile {
@@ -40,7 +67,7 @@ export function toProfile(row: unknown): Profile {
   };
 }
 
-function toInteraction(row: Record<string, unknown>): Interaction {
+export function toInteraction(row: Record<string, unknown>): Interaction {
   return {
     id: row.id as string,
     event: row.event as string,
@@ -112,12 +139,50 @@ export class ProfilesRepository {
     return inOrder(
       ids,
       rows,
-      (row) => ({
-        page: (row.page as Array<Record<string, unknown>>).map(toInteraction),
-        total: row.total as number,
-      }),
-      { page: [], total: 0 },
+      (row) => ({ page: (row.page as Array<Record<string, unknown>>).map(toInteraction) }),
+      { page: [] },
     );
+  }
+
+  async interactionCounts(ids: readonly string[]): Promise<number[]> {
+    const rows = await this.executor.read(Q.interactionCounts, { ids });
+    return inOrder(ids, rows, (row) => row.total as number, 0);
+  }
+
+  /** Profiles with what `plan` asks of them, in one round trip; keyed by `ViewKey.key`. */
+  async views(keys: readonly ViewKey[], plan: ViewPlan): Promise<Map<string, ProfileView>> {
+    const rows = await this.executor.read(Q.profileViews, {
+      keys,
+      identifiers: plan.identifiers,
+      tags: plan.tags,
+      segments: plan.segments,
+      segmentSize: plan.segmentSize,
+      interactions: plan.interactions !== null,
+      count: plan.interactions?.count ?? false,
+      products: plan.interactions?.products ?? false,
+      first: plan.interactions?.first ?? 0,
+      afterAt: plan.interactions?.after?.at ?? null,
+      afterId: plan.interactions?.after?.id ?? null,
+    });
+    const views = new Map<string, ProfileView>();
+    for (const row of rows) {
+      const page = row.page as Array<Record<string, unknown>>;
+      views.set(row.key as string, {
+        profile: toProfile(row.profile),
+        identifiers: (row.identifiers as Array<Record<string, unknown>>).map(toIdentifier),
+        tags: (row.tags as Array<Record<string, unknown>>).map((t) => ({
+          tagId: (t.tag as { id: string }).id,
+          score: (t.score as number | null) ?? null,
+          since: toDate(t.since) ?? new Date(0),
+          definition: toTag(t.tag as Record<string, unknown>, t.categoryId as string),
+        })),
+        segments: (row.segments as unknown[]).map(toSegment),
+        page: page.map(toInteraction),
+        products: page.flatMap((x) => (x.product ? [toProduct(x.product as Record<string, unknown>)] : [])),
+        total: (row.total as number | null) ?? null,
+      });
+    }
+    return views;
   }
 
   async changesOf(ids: readonly string[]): Promise<IdentityChange[][]> {

@@ -1,5 +1,4 @@
 import type { AuthChecker } from 'type-graphql';
-import { auditTarget, isAudited } from '../audit/audit.middleware';
 import { PortraitError } from '../common/errors';
 import type { Context } from '../server/context';
 import { isPermission } from './permissions';
@@ -7,9 +6,9 @@ import { isPermission } from './permissions';
 /**
  * type-graphql's authorization: a field marked @Authorized('a', 'b') needs any one of those permissions.
  * Anonymous callers get UNAUTHENTICATED, callers without the permission FORBIDDEN naming what was needed.
- * Refusals of audited operations are audited here, since they never reach the audit middleware.
+ * Refusals of audited operations are audited by the audit middleware, which wraps the authorization.
  */
-export const authChecker: AuthChecker<Context, string> = ({ context, info, args }, required) => {
+export const authChecker: AuthChecker<Context, string> = ({ context, info }, required) => {
   const viewer = context.viewer;
   const allowed =
     viewer !== null &&
@@ -23,12 +22,5 @@ export const authChecker: AuthChecker<Context, string> = ({ context, info, args 
         role: viewer.role,
       })
     : new PortraitError('UNAUTHENTICATED', 'send an API key or token as `Authorization: Bearer <key>`');
-  if (isAudited(action)) {
-    context.services.audit.record(viewer, {
-      action,
-      target: auditTarget(args as Record<string, unknown>),
-      outcome: error.code,
-    });
-  }
   throw error;
 };

@@ -36,8 +36,8 @@ export class Segment {
   @Field(() => SegmentPurpose)
   purpose!: SegmentPurpose;
 
-  @Field(() => Int, { description: 'Members now.' })
-  size!: number;
+  /** Members now: resolved by SegmentSizeResolver when the read did not count them. */
+  size?: number;
 
   @Field()
   createdAt!: Date;

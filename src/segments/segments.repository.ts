@@ -15,6 +15,7 @@ const Q = defineQueries('segments', [
   'mark-segment-deleted',
   'members-page',
   'segments-of-profiles',
+  'segment-sizes',
   'changes-after',
   'change-log-head',
   'size-history',
@@ -22,7 +23,7 @@ const Q = defineQueries('segments', [
   'breakdown',
 ] as const);
 
-function toSegment(row: unknown): Segment {
+export function toSegment(row: unknown): Segment {
   const s = row as Record<string, unknown>;
   return {
     id: s.id as string,
@@ -30,7 +31,7 @@ function toSegment(row: unknown): Segment {
     rule: typeof s.rule === 'string' ? (JSON.parse(s.rule) as unknown) : null,
     description: (s.description as string | null) ?? null,
     purpose: ((s.purpose as string | null) ?? SegmentPurpose.MARKETING) as SegmentPurpose,
-    size: (s.size as number) ?? 0,
+    size: typeof s.size === 'number' ? s.size : undefined,
     createdAt: toDate(s.createdAt) ?? new Date(0),
     updatedAt: toDate(s.updatedAt) ?? new Date(0),
     deleted: s.deleted === true,
@@ -103,6 +104,12 @@ export class SegmentsRepository {
   async members(id: string, after: string, first: number): Promise<{ page: Profile[]; total: number }> {
     const [row] = await this.executor.read(Q.membersPage, { id, after, first });
     return { page: ((row?.page as unknown[]) ?? []).map(toProfile), total: (row?.total as number) ?? 0 };
+  }
+
+  async sizes(ids: readonly string[]): Promise<number[]> {
+    const rows = await this.executor.read(Q.segmentSizes, { ids });
+    const byId = new Map(rows.map((row) => [row.id as string, row.size as number]));
+    return ids.map((id) => byId.get(id) ?? 0);
   }
 
   async segmentsOf(ids: readonly string[]): Promise<string[][]> {

@@ -185,7 +185,8 @@ export class SegmentsService {
     categoryId: string,
   ): Promise<Array<{ tagId: string; profiles: number; share: number }>> {
     const rows = await this.repository.breakdown(segment.id, categoryId);
-    return rows.map((row) => ({ ...row, share: segment.size === 0 ? 0 : row.profiles / segment.size }));
+    const size = segment.size ?? (await this.repository.sizes([segment.id]))[0]!;
+    return rows.map((row) => ({ ...row, share: size === 0 ? 0 : row.profiles / size }));
   }
 
   segmentsOf(ids: readonly string[]): Promise<string[][]> {

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
 import { createProductLoaders, type ProductLoaders } from '../products/products.loaders';
-import { createProfileLoaders, type ProfileLoaders } from '../profiles/profiles.loaders';
+import {
+  createProfileLoaders,
+  createViewLoader,
+  type ProfileLoaders,
+  type ViewRequest,
+} from '../profiles/profiles.loaders';
+import type { Profile } from '../profiles/profile.type';
+import type DataLoader from 'dataloader';
 import {
   createRecommendationLoaders,
   type RecommendationLoaders,
@@ -20,6 +27,8 @@ export interface Context {
   readonly services: Services;
   readonly loaders: {
     readonly profiles: ProfileLoaders;
+    /** Profiles read with what the query asks of them (see profiles/profile-view.ts). */
+    readonly profileViews: DataLoader<ViewRequest, Profile | null, string>;
     readonly products: ProductLoaders;
     readonly tags: TagLoaders;
     readonly segments: SegmentLoaders;
@@ -29,16 +38,21 @@ export interface Context {
 
 /** Builds a fresh context (new DataLoaders, so no cache outlives a request); used by HTTP and WebSocket alike. */
 export function createContext(services: Services, config: Config, viewer: Viewer | null): Context {
+  const profiles = createProfileLoaders(services.repositories.profiles);
+  const products = createProductLoaders(services.repositories.products);
+  const tags = createTagLoaders(services.repositories.tags);
+  const segments = createSegmentLoaders(services.repositories.segments);
   return {
     requestId: randomUUID(),
     config,
     viewer,
     services,
     loaders: {
-      profiles: createProfileLoaders(services.repositories.profiles),
-      products: createProductLoaders(services.repositories.products),
-      tags: createTagLoaders(services.repositories.tags),
-      segments: createSegmentLoaders(services.repositories.segments),
+      profiles,
+      profileViews: createViewLoader(services.repositories.profiles, { profiles, tags, segments, products }),
+      products,
+      tags,
+      segments,
       recommendations: createRecommendationLoaders(services.repositories.recommendations),
     },
   };

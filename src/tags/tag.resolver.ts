@@ -199,6 +199,7 @@ export class TagResolver {
 export class ProfileTagResolver {
   @FieldResolver(() => Tag)
   async tag(@Root() profileTag: ProfileTag, @Ctx() ctx: Context): Promise<Tag> {
+    if (profileTag.definition) return profileTag.definition;
     const tag = (await ctx.loaders.tags.catalogue()).tags.find((t) => t.id === profileTag.tagId);
     if (!tag) throw notFound(`no tag ${profileTag.tagId}`);
     return tag;

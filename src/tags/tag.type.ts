@@ -54,8 +54,9 @@ export class Tag {
 
 @ObjectType()
 export class ProfileTag {
-  /** Resolved through the catalogue. */
+  /** Resolved through the catalogue, unless the read that found the tag brought its definition along. */
   tagId!: string;
+  definition?: Tag;
 
   @Field(() => Float, {
     nullable: true,

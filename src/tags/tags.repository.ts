@@ -24,7 +24,7 @@ export interface Catalogue {
   tags: Tag[];
 }
 
-function toTag(row: Record<string, unknown>, categoryId: string): Tag {
+export function toTag(row: Record<string, unknown>, categoryId: string): Tag {
   const t = row;
   return {
     id: t.id as string,

@@ -1,0 +1,5 @@
+// How many interactions each profile has (asked for only when a query selects totalCount).
+// params: $ids: profile ids
+UNWIND $ids AS id
+MATCH (p:Profile {id: id})
+RETURN id, COUNT { (p)<-[:IN]-(:Identifier)-[:DID]->(:Interaction) } AS total

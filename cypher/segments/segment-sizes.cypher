@@ -1,0 +1,5 @@
+// How many profiles each segment holds now.
+// params: $ids: segment ids
+UNWIND $ids AS id
+MATCH (s:Segment {id: id})
+RETURN id, COUNT { (s)<-[:MEMBER_OF]-(:Profile) } AS size

@@ -1,0 +1,78 @@
+import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { encodeCursor } from '../../src/common/connection';
+import { EMPTY_PLAN, planProfileView } from '../../src/profiles/profile-view';
+
+/** The plan for the first root field of `document`, as the `profile` resolver would compute it. */
+function plan(document: string, variables: Record<string, unknown> = {}) {
+  const ast = parse(document);
+  const operation = ast.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  )!;
+  const fragments = Object.fromEntries(
+    ast.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
+  const field = operation.selectionSet.selections[0]!;
+  if (field.kind !== Kind.FIELD) throw new Error('expected a field');
+  return planProfileView({ fieldNodes: [field], fragments, variableValues: variables }, 100);
+}
+
+describe('planProfileView', () => {
+  it('plans nothing for a profile asked only for its own fields', () => {
+    expect(plan('{ profile(id: "p") { id traits lifecycleStage } }')).toEqual(EMPTY_PLAN);
+  });
+
+  it('plans each part the selection asks for, through fragments and inline fragments', () => {
+    const document = `query ($n: Int) {
+      profile(id: "p") {
+        ...Parts
+        ... on Profile { segments { id size } }
+        interactions(first: $n) { totalCount edges { node { id product { id } } } }
+      }
+    }
+    fragment Parts on Profile { identifiers { value } tags { tag { name } } }`;
+    expect(plan(document, { n: 5 })).toEqual({
+      identifiers: true,
+      tags: true,
+      segments: true,
+      segmentSize: true,
+      interactions: { first: 5, after: null, count: true, products: true },
+    });
+  });
+
+  it('defaults to the first 20 interactions and asks for products and counts only when selected', () => {
+    expect(plan('{ profile(id: "p") { interactions { edges { node { id } } } } }').interactions).toEqual({
+      first: 20,
+      after: null,
+      count: false,
+      products: false,
+    });
+  });
+
+  it('decodes the cursor of a later page', () => {
+    const after = encodeCursor({ at: 1000, id: 'x-1' });
+    const planned = plan(`{ profile(id: "p") { interactions(first: 3, after: "${after}") { totalCount } } }`);
+    expect(planned.interactions).toEqual({
+      first: 3,
+      after: { at: 1000, id: 'x-1' },
+      count: true,
+      products: false,
+    });
+  });
+
+  it('leaves to the field resolver what it cannot plan exactly (so that it reports the errors)', () => {
+    const two =
+      '{ profile(id: "p") { a: interactions(first: 1) { totalCount } b: interactions(first: 2) { totalCount } } }';
+    expect(plan(two).interactions).toBeNull();
+    expect(plan('{ profile(id: "p") { interactions(first: 101) { totalCount } } }').interactions).toBeNull();
+    expect(plan('{ profile(id: "p") { interactions(first: -1) { totalCount } } }').interactions).toBeNull();
+    expect(
+      plan('{ profile(id: "p") { interactions(after: "nonsense") { totalCount } } }').interactions,
+    ).toBeNull();
+    // Two selections of the same page are one page.
+    const same =
+      '{ profile(id: "p") { a: interactions(first: 2) { totalCount } b: interactions(first: 2) { edges { cursor } } } }';
+    expect(plan(same).interactions).toEqual({ first: 2, after: null, count: true, products: false });
+  });
+});
