@@ -2,7 +2,7 @@
 // resolving to its survivor, or by an identifier it owns) and, when asked, its identifiers, tags with their
 // definitions, segments, and one page of interactions (newest first, one extra row telling whether another
 // page follows) with their products. Parts not asked for cost a parameter test each.
-// params: $keys: [{key, id, namespace, value}], $identifiers, $tags, $segments, $segmentSize, $interactions, $count, $products, $first, $afterAt, $afterId
+// params: $keys: [{key, id, namespace, value}], $identifiers, $tags, $segments, $segmentSize, $interactions, $count, $products, $properties, $first, $afterAt, $afterId
 UNWIND $keys AS k
 OPTIONAL MATCH (live:Profile {id: k.id})
 OPTIONAL MATCH (:MergedProfile {id: k.id})-[:MERGED_INTO]->(survivor:Profile)
@@ -19,11 +19,10 @@ CALL {
 CALL {
   WITH p
   WITH p WHERE $tags
-  MATCH (p)-[r:HAS_TAG]->(t:Tag)-[:FILED_UNDER]->(c:TagCategory)
+  MATCH (p)-[r:HAS_TAG]->(t:Tag)
   WHERE t.deleted IS NULL
-  WITH r, t, c ORDER BY t.name
-  RETURN collect({score: r.score, since: r.since, categoryId: c.id,
-    tag: t {.id, .name, .kind, .rule, .description, .createdAt, .updatedAt}}) AS tags
+  WITH r, t ORDER BY t.name
+  RETURN collect({score: r.score, since: r.since, tag: t {.id, .name, .kind, .rule, .description}}) AS tags
 }
 CALL {
   WITH p
@@ -40,7 +39,8 @@ CALL {
   WHERE $afterAt IS NULL OR x.at < $afterAt OR (x.at = $afterAt AND x.id < $afterId)
   WITH x ORDER BY x.at DESC, x.id DESC LIMIT toInteger($first) + 1
   OPTIONAL MATCH (x)-[:ON]->(product:Product) WHERE $products
-  RETURN collect(x {.id, .event, .at, .productId, .quantity, .value, .properties,
+  RETURN collect(x {.id, .event, .at, .productId, .quantity, .value,
+    properties: CASE WHEN $properties THEN x.properties END,
     product: product {.id, .name, .category, .price, .brand}}) AS page
 }
 CALL {

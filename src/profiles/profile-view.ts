@@ -24,6 +24,8 @@ export interface ViewPlan {
     readonly after: { at: number; id: string } | null;
     readonly count: boolean;
     readonly products: boolean;
+    /** Interaction properties (JSON) are read only when selected. */
+    readonly properties: boolean;
   } | null;
 }
 
@@ -102,14 +104,24 @@ function planInteractions(
     }
   }
   const connection = nodes.flatMap((node) => fieldsOf(node.selectionSet, info.fragments));
-  const interactionFields = selects(
-    selects(connection, 'edges').flatMap((edge) => fieldsOf(edge.selectionSet, info.fragments)),
-    'node',
-  ).flatMap((node) => fieldsOf(node.selectionSet, info.fragments));
+  const interactionFields = nodeFields(nodes, info.fragments);
   return {
     first: first as number,
     after: position,
     count: selects(connection, 'totalCount').length > 0,
     products: selects(interactionFields, 'product').length > 0,
+    properties: selects(interactionFields, 'properties').length > 0,
   };
+}
+
+/** The fields selected on the nodes of a connection field (`edges { node { ... } }`). */
+function nodeFields(connections: readonly FieldNode[], fragments: Fragments): FieldNode[] {
+  const connection = connections.flatMap((node) => fieldsOf(node.selectionSet, fragments));
+  const edges = selects(connection, 'edges').flatMap((edge) => fieldsOf(edge.selectionSet, fragments));
+  return selects(edges, 'node').flatMap((node) => fieldsOf(node.selectionSet, fragments));
+}
+
+/** Whether the interactions field being resolved (`info`) selects the interactions' properties. */
+export function selectsProperties(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): boolean {
+  return selects(nodeFields(info.fieldNodes, info.fragments), 'properties').length > 0;
 }

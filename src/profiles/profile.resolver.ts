@@ -6,7 +6,7 @@ import { Segment } from '../segments/segment.type';
 import type { Context } from '../server/context';
 import { ProfileTag } from '../tags/tag.type';
 import { InteractionConnection } from './interaction.type';
-import { planProfileView } from './profile-view';
+import { planProfileView, selectsProperties } from './profile-view';
 import { Profile, ProfileConnection, Rfm } from './profile.type';
 
 @Resolver(() => Profile)
@@ -91,7 +91,15 @@ export class ProfileResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<InteractionConnection> {
-    return ctx.services.profiles.interactions(ctx.loaders.profiles, profile.id, first ?? 20, after);
+    const { profiles } = ctx.services;
+    return profiles.interactions(
+      ctx.loaders.profiles,
+      profile.id,
+      first ?? 20,
+      after,
+      selectsProperties(info),
+    );
   }
 }

@@ -12,6 +12,8 @@ export interface InteractionPageKey {
   profileId: string;
   first: number;
   after: { at: number; id: string } | null;
+  /** Whether the interactions' properties are read. */
+  properties: boolean;
 }
 
 export interface ProfileLoaders {
@@ -33,7 +35,7 @@ export interface ViewRequest {
 }
 
 const pageKey = (key: InteractionPageKey): string =>
-  `${key.first}|${key.after ? `${key.after.at}|${key.after.id}` : ''}|${key.profileId}`;
+  `${key.first}|${key.after ? `${key.after.at}|${key.after.id}` : ''}|${key.properties}|${key.profileId}`;
 
 /**
  * Per-request loaders: whatever number of profiles a query touches, each kind of data is fetched in one
@@ -57,9 +59,9 @@ export function createProfileLoaders(repository: ProfilesRepository): ProfileLoa
         const results = new Map<string, InteractionPageRows>();
         await Promise.all(
           [...groups.values()].map(async (group) => {
-            const { first, after } = group[0]!;
+            const { first, after, properties } = group[0]!;
             const ids = group.map((k) => k.profileId);
-            const pages = await repository.interactionsOf(ids, first, after);
+            const pages = await repository.interactionsOf(ids, first, after, properties);
             group.forEach((key, i) => results.set(pageKey(key), pages[i]!));
           }),
         );
@@ -116,8 +118,9 @@ export function createViewLoader(
               for (const segment of view.segments) targets.segments.segment.prime(segment.id, segment);
             }
             if (plan.interactions) {
-              const { first, after } = plan.interactions;
-              targets.profiles.interactions.prime({ profileId: id, first, after }, { page: view.page });
+              const { first, after, properties } = plan.interactions;
+              const key = { profileId: id, first, after, properties };
+              targets.profiles.interactions.prime(key, { page: view.page });
               if (view.total !== null) targets.profiles.interactionCount.prime(id, view.total);
               for (const product of view.products) targets.products.product.prime(product.id, product);
             }

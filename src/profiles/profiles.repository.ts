@@ -129,10 +129,12 @@ export class ProfilesRepository {
     ids: readonly string[],
     first: number,
     after: { at: number; id: string } | null,
+    properties: boolean,
   ): Promise<InteractionPageRows[]> {
     const rows = await this.executor.read(Q.interactionsOfProfiles, {
       ids,
       first,
+      properties,
       afterAt: after?.at ?? null,
       afterId: after?.id ?? null,
     });
@@ -160,6 +162,7 @@ export class ProfilesRepository {
       interactions: plan.interactions !== null,
       count: plan.interactions?.count ?? false,
       products: plan.interactions?.products ?? false,
+      properties: plan.interactions?.properties ?? false,
       first: plan.interactions?.first ?? 0,
       afterAt: plan.interactions?.after?.at ?? null,
       afterId: plan.interactions?.after?.id ?? null,
@@ -174,7 +177,7 @@ export class ProfilesRepository {
           tagId: (t.tag as { id: string }).id,
           score: (t.score as number | null) ?? null,
           since: toDate(t.since) ?? new Date(0),
-          definition: toTag(t.tag as Record<string, unknown>, t.categoryId as string),
+          definition: toTag(t.tag as Record<string, unknown>),
         })),
         segments: (row.segments as unknown[]).map(toSegment),
         page: page.map(toInteraction),

@@ -60,12 +60,13 @@ export class ProfilesService {
     profileId: string,
     first: number,
     after: string | null | undefined,
+    properties = true,
   ): Promise<InteractionPage> {
     checkPageSize(first, this.settings.maxPageSize);
     const position = after
       ? decodeCursor<{ at: number; id: string }>(after, { at: 'number', id: 'string' })
       : null;
-    const { page } = await loaders.interactions.load({ profileId, first, after: position });
+    const { page } = await loaders.interactions.load({ profileId, first, after: position, properties });
     const { edges, pageInfo } = toPage(page, first, 0, (x) => encodeCursor({ at: x.at.getTime(), id: x.id }));
     return { edges, pageInfo, profileId };
   }

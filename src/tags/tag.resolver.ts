@@ -106,7 +106,9 @@ export class TagResolver {
 
   @FieldResolver(() => TagCategory)
   async category(@Root() tag: Tag, @Ctx() ctx: Context): Promise<TagCategory> {
-    const category = (await ctx.loaders.tags.catalogue()).categories.find((c) => c.id === tag.categoryId);
+    const catalogue = await ctx.loaders.tags.catalogue();
+    const categoryId = tag.categoryId ?? catalogue.tags.find((t) => t.id === tag.id)?.categoryId;
+    const category = catalogue.categories.find((c) => c.id === categoryId);
     if (!category) throw notFound(`no category for tag ${tag.id}`);
     return category;
   }

@@ -36,8 +36,8 @@ export class Tag {
   @Field()
   name!: string;
 
-  /** Resolved through the catalogue. */
-  categoryId!: string;
+  /** Resolved through the catalogue; absent on tags read along with a profile (the catalogue knows it). */
+  categoryId?: string;
 
   @Field(() => TagKind)
   kind!: TagKind;

@@ -19,17 +19,19 @@ const Q = defineQueries('tags', [
   'set-manual-tags',
 ] as const);
 
+/** A tag as the catalogue holds it: always filed under a category. */
+export type FiledTag = Tag & { categoryId: string };
+
 export interface Catalogue {
   categories: TagCategory[];
-  tags: Tag[];
+  tags: FiledTag[];
 }
 
-export function toTag(row: Record<string, unknown>, categoryId: string): Tag {
+export function toTag(row: Record<string, unknown>): Tag {
   const t = row;
   return {
     id: t.id as string,
     name: t.name as string,
-    categoryId,
     kind: t.kind as TagKind,
     rule: typeof t.rule === 'string' ? (JSON.parse(t.rule) as unknown) : null,
     description: (t.description as string | null) ?? null,
@@ -48,9 +50,10 @@ export class TagsRepository {
       name: row.name as string,
       parentId: (row.parentId as string | null) ?? null,
     }));
-    const tags = (await run(Q.tagsAll)).map((row) =>
-      toTag(row.tag as Record<string, unknown>, row.categoryId as string),
-    );
+    const tags = (await run(Q.tagsAll)).map((row) => ({
+      ...toTag(row.tag as Record<string, unknown>),
+      categoryId: row.categoryId as string,
+    }));
     return { categories, tags };
   }
 

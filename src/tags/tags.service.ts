@@ -6,8 +6,8 @@ import { compileRule } from '../rules/compile';
 import type { ProfileChanges, Settlement } from '../profiles/profile-changes';
 import { mergeSettlements } from '../profiles/profile-changes';
 import { DEFAULT_CATALOGUE, type DefaultCategory } from './default-catalogue';
-import { TagKind, type Tag, type TagCategory, type TagChange } from './tag.type';
-import type { Catalogue, TagsRepository } from './tags.repository';
+import { TagKind, type TagCategory, type TagChange } from './tag.type';
+import type { Catalogue, FiledTag, TagsRepository } from './tags.repository';
 
 const NAME_MAX = 120;
 
@@ -165,7 +165,7 @@ export class TagsService {
       if (input.kind === TagKind.RULE)
         await this.audiences.compileForSave(tx, input.rule, { kind: 'tag', id });
       else await this.audiences.bumpVersion(tx);
-      const tag: Tag = {
+      const tag: FiledTag = {
         id,
         name,
         categoryId: input.categoryId,

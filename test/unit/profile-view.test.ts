@@ -37,7 +37,7 @@ describe('planProfileView', () => {
       tags: true,
       segments: true,
       segmentSize: true,
-      interactions: { first: 5, after: null, count: true, products: true },
+      interactions: { first: 5, after: null, count: true, products: true, properties: false },
     });
   });
 
@@ -47,7 +47,13 @@ describe('planProfileView', () => {
       after: null,
       count: false,
       products: false,
+      properties: false,
     });
+  });
+
+  it('reads interaction properties only when they are selected', () => {
+    const planned = plan('{ profile(id: "p") { interactions { edges { node { properties } } } } }');
+    expect(planned.interactions?.properties).toBe(true);
   });
 
   it('decodes the cursor of a later page', () => {
@@ -58,6 +64,7 @@ describe('planProfileView', () => {
       after: { at: 1000, id: 'x-1' },
       count: true,
       products: false,
+      properties: false,
     });
   });
 
@@ -73,6 +80,12 @@ describe('planProfileView', () => {
     // Two selections of the same page are one page.
     const same =
       '{ profile(id: "p") { a: interactions(first: 2) { totalCount } b: interactions(first: 2) { edges { cursor } } } }';
-    expect(plan(same).interactions).toEqual({ first: 2, after: null, count: true, products: false });
+    expect(plan(same).interactions).toEqual({
+      first: 2,
+      after: null,
+      count: true,
+      products: false,
+      properties: false,
+    });
   });
 });
