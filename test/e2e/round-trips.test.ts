@@ -44,7 +44,7 @@ async function roundTrips(
   n: number,
 ): Promise<{ statements: string[]; profiles: number; interactions: number }> {
   const statements: string[] = [];
-  const stop = server.portrait.services.executor.onQuery((event) => statements.push(event.query));
+  const stop = await capture(statements);
   try {
     const { body } = await server.gql<{
       profiles: { edges: Array<{ node: { interactions: { edges: unknown[] } } }> };
@@ -58,6 +58,15 @@ async function roundTrips(
   } finally {
     stop();
   }
+}
+
+/**
+ * Records the statements run from now on. Audit entries of earlier requests are written first: they are
+ * flushed in the background a second after a request, which would otherwise land in the capture.
+ */
+async function capture(statements: string[]): Promise<() => void> {
+  await server.portrait.services.audit.flush();
+  return server.portrait.services.executor.onQuery((event) => statements.push(event.query));
 }
 
 describe('DataLoader batching', () => {
@@ -79,7 +88,7 @@ describe('DataLoader batching', () => {
 
   it('aliased profile lookups share one round trip', async () => {
     const statements: string[] = [];
-    const stop = server.portrait.services.executor.onQuery((event) => statements.push(event.query));
+    const stop = await capture(statements);
     const ids = Array.from({ length: 10 }, (_, i) => `p${i}: profile(id: "missing-${i}") { id }`).join('\n');
     await server.gql(`{ ${ids} }`);
     stop();
@@ -104,7 +113,7 @@ describe('DataLoader batching', () => {
       'MATCH (i:Identifier {namespace: "user_id"})-[:IN]->(:Profile) RETURN i.value AS value LIMIT 1',
     );
     const statements: string[] = [];
-    const stop = server.portrait.services.executor.onQuery((event) => statements.push(event.query));
+    const stop = await capture(statements);
     const { body } = await server.gql<{ profile: { interactions: { edges: unknown[] } } }>(profileQuery(), {
       value: row!.value,
     });
