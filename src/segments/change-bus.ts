@@ -32,9 +32,17 @@ export class LocalChangeBus implements ChangeBus {
   }
 }
 
-const CHANNEL = 'portrait:segment-changes';
+/**
+ * The Redis channel of the change log of the database `databaseId`. Positions mean something only within
+ * one log, so instances share a channel exactly when they share a database: a Portrait of another database
+ * on the same Redis must never announce its positions here, or streams would take its changes for this
+ * log's and skip this log's own changes up to its (higher) positions.
+ */
+export function changeChannel(databaseId: string): string {
+  return `portrait:segment-changes:${databaseId}`;
+}
 
-/** Several instances: changes go through a Redis channel that every instance subscribes to. */
+/** Several instances: changes go through the Redis channel of their database (changeChannel). */
 export class RedisChangeBus implements ChangeBus {
   private readonly local = new LocalChangeBus();
   private readonly publisher: Redis;
@@ -60,8 +68,8 @@ export class RedisChangeBus implements ChangeBus {
 
   private readonly channel: string;
 
-  /** Connects both clients and subscribes; fails when Redis cannot be reached. */
-  static async connect(url: string, logger: Logger, channel = CHANNEL): Promise<RedisChangeBus> {
+  /** Connects both clients and subscribes to `channel`; fails when Redis cannot be reached. */
+  static async connect(url: string, channel: string, logger: Logger): Promise<RedisChangeBus> {
     const bus = new RedisChangeBus(url, channel, logger);
     await bus.publisher.connect();
     await bus.subscriber.connect();

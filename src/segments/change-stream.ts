@@ -17,14 +17,47 @@ export interface StreamOptions {
   readonly pageSize?: number;
 }
 
+/** What every stream needs to know about one bus message, worked out once for all of them. */
+interface Message {
+  /** Its positions are first..last without a hole, in order: a stream at first - 1 can take it whole. */
+  readonly dense: boolean;
+  readonly first: number;
+  readonly last: number;
+  readonly bySegment: ReadonlyMap<string, readonly SegmentChangeRecord[]>;
+}
+
+const messages = new WeakMap<readonly SegmentChangeRecord[], Message>();
+
+/** The summary of a bus message, computed by the first stream that sees it (every listener gets the same array). */
+function summarise(changes: readonly SegmentChangeRecord[]): Message {
+  let message = messages.get(changes);
+  if (message) return message;
+  const bySegment = new Map<string, SegmentChangeRecord[]>();
+  let dense = true;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const change of changes) {
+    if (change.seq !== last + 1 && last !== Number.NEGATIVE_INFINITY) dense = false;
+    last = Math.max(last, change.seq);
+    const mine = bySegment.get(change.segmentId);
+    if (mine) mine.push(change);
+    else bySegment.set(change.segmentId, [change]);
+  }
+  message = { dense, first: changes[0]?.seq ?? 0, last, bySegment };
+  messages.set(changes, message);
+  return message;
+}
+
 /**
  * Segment membership changes as an async iterator: first the log after `after` (or nothing before now when
  * `after` is null), then live changes, with no gap and no duplicate across the switch.
  *
  * Positions are dense and handed out in commit order, so the stream keeps one number, `covered`: every
- * position up to it has been delivered or skipped. Live changes from the bus are stashed and delivered in
- * position order; whenever the next position is missing from the stash (the subscriber was replaying, a bus
- * message was lost or arrived out of order) the stream reads it from the log instead.
+ * position up to it has been queued for delivery or skipped (another segment's). A bus message that starts
+ * right after `covered` while the stream is not reading the log is taken whole at once: `covered` jumps to
+ * its end and only this segment's changes are queued, so a message of other segments costs a subscriber a
+ * few comparisons. Anything else (the subscriber was replaying, a message was lost or arrived out of order)
+ * is stashed by position, and whenever the next position is missing from the stash the stream reads it from
+ * the log instead. This trusts the bus to carry this log's positions only (see changeChannel).
  */
 async function* changesUntil(
   log: ChangeLog,
@@ -38,55 +71,107 @@ async function* changesUntil(
   const pollMs = options.pollMs ?? 5_000;
   const pageSize = options.pageSize ?? 500;
   const stash = new Map<number, SegmentChangeRecord>();
+  const ready: SegmentChangeRecord[] = [];
+  let readyFrom = 0;
+  const queued = () => ready.length - readyFrom;
+  // Null until the starting position is known; the bus is only stashed until then.
+  let covered: number | null = null;
   let highest = 0;
+  let reading = false;
   let wake: (() => void) | null = null;
   const unsubscribe = bus.subscribe((changes) => {
+    if (changes.length === 0) return;
+    const message = summarise(changes);
+    highest = Math.max(highest, message.last);
+    if (
+      covered !== null &&
+      !reading &&
+      message.dense &&
+      message.first === covered + 1 &&
+      queued() < stashLimit
+    ) {
+      covered = message.last;
+      const mine = segmentId === null ? changes : message.bySegment.get(segmentId);
+      if (!mine) return;
+      for (const change of mine) ready.push(change);
+      wake?.();
+      return;
+    }
     for (const change of changes) {
-      highest = Math.max(highest, change.seq);
-      if (stash.size < stashLimit) stash.set(change.seq, change);
+      if (stash.size >= stashLimit) break;
+      if (covered === null || change.seq > covered) stash.set(change.seq, change);
     }
     wake?.();
   });
   try {
     const head = await log.head();
-    let covered = after ?? head;
+    covered = after ?? head;
     highest = Math.max(highest, head);
     for (;;) {
-      while (covered < highest) {
-        const next = stash.get(covered + 1);
-        if (next) {
-          stash.delete(next.seq);
-          covered = next.seq;
-          if (segmentId === null || next.segmentId === segmentId) yield next;
-          continue;
+      while (queued() > 0) {
+        if (signal.aborted) return;
+        const next = ready[readyFrom]!;
+        readyFrom += 1;
+        if (readyFrom === ready.length) {
+          ready.length = 0;
+          readyFrom = 0;
         }
-        const upTo = highest;
-        const page = await log.after(covered, upTo, segmentId, pageSize);
-        for (const change of page) {
-          if (change.seq <= covered) continue;
-          covered = change.seq;
-          yield change;
+        yield next;
+      }
+      if (covered < highest) {
+        reading = true;
+        try {
+          covered = await fill(covered);
+        } finally {
+          reading = false;
         }
-        if (page.length < pageSize) covered = Math.max(covered, upTo);
-        for (const seq of stash.keys()) if (seq <= covered) stash.delete(seq);
+        continue;
       }
       if (signal.aborted) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        const done = () => {
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => done(false), pollMs);
+        const done = (byBus: boolean) => {
           clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          resolve();
+          signal.removeEventListener('abort', aborted);
+          wake = null;
+          resolve(byBus);
         };
-        wake = done;
-        signal.addEventListener('abort', done);
+        const aborted = () => done(false);
+        wake = () => done(true);
+        signal.addEventListener('abort', aborted);
       });
-      wake = null;
       if (signal.aborted) return;
-      if (stash.size === 0 && highest <= covered) highest = Math.max(highest, await log.head());
+      if (!woken && queued() === 0 && highest <= covered) highest = Math.max(highest, await log.head());
     }
   } finally {
     unsubscribe();
+  }
+
+  /**
+   * Queues what follows `from` up to `highest`: from the stash while it holds the next position, otherwise
+   * one page of the log. Returns the new `covered`.
+   */
+  async function fill(from: number): Promise<number> {
+    let position = from;
+    while (position < highest) {
+      const next = stash.get(position + 1);
+      if (!next) break;
+      stash.delete(next.seq);
+      position = next.seq;
+      if (segmentId === null || next.segmentId === segmentId) ready.push(next);
+    }
+    if (position < highest && queued() === 0) {
+      const upTo = highest;
+      const page = await log.after(position, upTo, segmentId, pageSize);
+      for (const change of page) {
+        if (change.seq <= position) continue;
+        position = change.seq;
+        ready.push(change);
+      }
+      if (page.length < pageSize) position = Math.max(position, upTo);
+    }
+    for (const seq of stash.keys()) if (seq <= position) stash.delete(seq);
+    return position;
   }
 }
 

@@ -2,6 +2,7 @@ import {
   Authorized,
   Arg,
   Ctx,
+  Extensions,
   FieldResolver,
   ID,
   Int,
@@ -13,11 +14,13 @@ import {
 } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { PortraitError, notFound } from '../common/errors';
+import { mapStream } from '../common/streams';
 import { can } from '../security/viewer';
 import { Job } from '../jobs/job.type';
 import { ProfileConnection } from '../profiles/profile.type';
 import type { SegmentChangeRecord } from '../profiles/profile-changes';
 import type { Context } from '../server/context';
+import { STREAM_ONLY_ARGUMENTS } from '../server/subscriptions';
 import { Tag } from '../tags/tag.type';
 import {
   MembershipChange,
@@ -29,14 +32,23 @@ import {
   SegmentSizePoint,
 } from './segment.type';
 
+const changes = new WeakMap<SegmentChangeRecord, SegmentMembershipChange>();
+
+/** One change per record: every subscriber given the same record from the bus gets the same object, whose
+ * result is then resolved once for all whose result is the same (server/subscriptions.ts). */
 function toChange(record: SegmentChangeRecord): SegmentMembershipChange {
-  return {
-    cursor: String(record.seq),
-    segmentId: record.segmentId,
-    profileId: record.profileId,
-    change: record.change as MembershipChange,
-    at: new Date(record.at),
-  };
+  let change = changes.get(record);
+  if (!change) {
+    change = {
+      cursor: String(record.seq),
+      segmentId: record.segmentId,
+      profileId: record.profileId,
+      change: record.change as MembershipChange,
+      at: new Date(record.at),
+    };
+    changes.set(record, change);
+  }
+  return change;
 }
 
 @Resolver(() => Segment)
@@ -151,6 +163,8 @@ export class SegmentResolver {
   }
 
   @Authorized('segments:read')
+  // The arguments choose the changes; each change resolves to itself whatever they are.
+  @Extensions({ [STREAM_ONLY_ARGUMENTS]: true })
   @Subscription(() => SegmentMembershipChange, {
     description:
       'Membership changes of one segment, or of all when segmentId is null; `after` replays from a cursor first.',
@@ -193,24 +207,4 @@ export class SegmentBreakdownRowResolver {
     if (!tag) throw notFound(`no tag ${row.tagId}`);
     return tag;
   }
-}
-
-/** The items of `source` mapped, ending `source` when the consumer stops. */
-function mapStream<T, U>(source: AsyncIterableIterator<T>, map: (item: T) => U): AsyncIterableIterator<U> {
-  const mapped: AsyncIterableIterator<U> = {
-    async next() {
-      const result = await source.next();
-      return result.done ? { done: true, value: undefined } : { done: false, value: map(result.value) };
-    },
-    async return() {
-      await source.return?.(undefined);
-      return { done: true, value: undefined };
-    },
-    async throw(error) {
-      await source.return?.(undefined);
-      throw error;
-    },
-    [Symbol.asyncIterator]: () => mapped,
-  };
-  return mapped;
 }

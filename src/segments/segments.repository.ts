@@ -18,6 +18,7 @@ const Q = defineQueries('segments', [
   'segment-sizes',
   'changes-after',
   'change-log-head',
+  'change-log-id',
   'size-history',
   'overlap',
   'breakdown',
@@ -121,6 +122,12 @@ export class SegmentsRepository {
   async head(): Promise<number> {
     const [row] = await this.executor.read(Q.changeLogHead);
     return (row?.head as number) ?? 0;
+  }
+
+  /** The id of the database holding the change log (see cypher/segments/change-log-id.cypher). */
+  async changeLogId(): Promise<string> {
+    const [row] = await this.executor.read(Q.changeLogId);
+    return row!.id as string;
   }
 
   async changesAfter(

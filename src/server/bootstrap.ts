@@ -6,7 +6,8 @@ import { MemoryRateLimiter, RedisRateLimiter, unlimited } from '../security/rate
 import type { Driver } from 'neo4j-driver';
 import { Scheduler } from '../audiences/scheduler';
 import { parseIdentityRules } from '../identity/rules';
-import { LocalChangeBus, RedisChangeBus } from '../segments/change-bus';
+import { LocalChangeBus, RedisChangeBus, changeChannel } from '../segments/change-bus';
+import { SegmentsRepository } from '../segments/segments.repository';
 import type { Config } from '../config';
 import type { Logger } from '../common/logger';
 import { createDriver } from '../db/driver';
@@ -106,7 +107,11 @@ export async function startPortrait(
     await applySchema(driver, config.NEO4J_DATABASE, logger);
     const executor = new Executor(driver, config.NEO4J_DATABASE, logger);
     const bus = config.REDIS_URL
-      ? await RedisChangeBus.connect(config.REDIS_URL, logger)
+      ? await RedisChangeBus.connect(
+          config.REDIS_URL,
+          changeChannel(await new SegmentsRepository(executor).changeLogId()),
+          logger,
+        )
       : new LocalChangeBus();
     const services = createServices(executor, config, logger, bus);
     await prepare(services, config, logger);

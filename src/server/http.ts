@@ -31,6 +31,7 @@ import { queryLimitsPlugin } from './query-limits.plugin';
 import { createContext, type Context } from './context';
 import { createErrorFormatter } from './errors';
 import { createHealthCheck } from './health';
+import { auditSubscription, batchWrites, subscribeShared } from './subscriptions';
 import type { Services } from './services';
 
 export interface RunningServer {
@@ -65,9 +66,12 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
 
   const limits = { maxDepth: config.MAX_QUERY_DEPTH, maxCost: config.MAX_QUERY_COST };
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  wsServer.on('connection', batchWrites);
   const wsCleanup = useServer<Record<string, unknown>, { viewer?: Viewer | null }>(
     {
       schema,
+      // Each event is resolved once for all the subscribers that would get the same result.
+      subscribe: subscribeShared,
       // Subscriptions authenticate in connection_init: { authorization: 'Bearer <key>' }.
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
@@ -99,6 +103,7 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
         return undefined;
       },
       context: (ctx) => createContext(services, config, ctx.extra.viewer ?? null),
+      onOperation: (_ctx, _id, _payload, args, result) => auditSubscription(args, result),
       onError: (_ctx, _id, _payload, errors) => {
         logger.warn('subscription error', { errors: errors.map((e) => e.message) });
       },

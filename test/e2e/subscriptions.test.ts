@@ -1,6 +1,8 @@
 import { createClient, type Client } from 'graphql-ws';
+import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import type { SegmentChangeRecord } from '../../src/profiles/profile-changes';
+import { changeChannel } from '../../src/segments/change-bus';
 import { identify } from '../helpers/events';
 import { unique } from '../helpers/neo4j';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -45,13 +47,13 @@ async function until(check: () => boolean, what: string, timeoutMs = 20_000): Pr
 
 let server: TestServer;
 const clients: Client[] = [];
-const client = (url = server.websocketUrl) => {
+const client = (url = server.websocketUrl, key = server.adminKey) => {
   const c = createClient({
     url,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: true,
-    connectionParams: { authorization: `Bearer ${server.adminKey}` },
+    connectionParams: { authorization: `Bearer ${key}` },
   });
   clients.push(c);
   return c;
@@ -163,6 +165,31 @@ describe('segmentMembershipChanged over graphql-ws', () => {
     await until(() => badCursor.errors.length > 0, 'an error');
     expect(badCursor.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
   });
+
+  it('records the start of each subscription in the audit log, a refused one with its code', async () => {
+    const u = unique('audited');
+    const segment = await segmentFor(u);
+    const tracker = await server.createKey('tracker');
+    const trackerId = /^pk_([0-9a-f]{16})_/.exec(tracker)![1]!;
+    const allowed = watch(client(), { segmentId: segment.id });
+    const refused = watch(client(server.websocketUrl, tracker), { segmentId: segment.id });
+    await until(() => refused.errors.length > 0, 'the refusal');
+    expect(refused.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await setPlan(u, `${u}-a`, 'gold', 1);
+    await until(() => allowed.received.length === 1, 'the change');
+    allowed.stop();
+    const page = await server.portrait.services.audit.page(
+      100,
+      null,
+      null,
+      'Subscription.segmentMembershipChanged',
+    );
+    const entries = page.edges.map((e) => e.node).filter((e) => e.target?.includes(segment.id));
+    expect(entries.map((e) => [e.actor === trackerId ? 'tracker' : e.role, e.outcome]).sort()).toEqual([
+      ['admin', 'ok'],
+      ['tracker', 'FORBIDDEN'],
+    ]);
+  });
 });
 
 describe('two API instances with Redis', () => {
@@ -203,5 +230,34 @@ describe('two API instances with Redis', () => {
     expect(onBus.filter((c) => c.segmentId === segment.id).map((c) => c.change)).toEqual(['ENTERED']);
     off();
     sub.stop();
+  });
+
+  it('listens only to the channel of its own database, whose change log the positions belong to', async () => {
+    const u = unique('channel');
+    const [info] = await server.portrait.services.executor.read({
+      name: 'test.dbInfo',
+      text: 'CALL db.info() YIELD id RETURN id',
+    });
+    const onBus: SegmentChangeRecord[] = [];
+    const off = third.portrait.services.bus.subscribe((changes) => onBus.push(...changes));
+    const redis = new Redis('redis://127.0.0.1:6379');
+    try {
+      const record = (profileId: string): SegmentChangeRecord => ({
+        seq: 1e9,
+        segmentId: `${u}-seg`,
+        profileId,
+        change: 'ENTERED',
+        at: Date.now(),
+      });
+      // Another Portrait on the same Redis, over another database: its positions mean nothing here.
+      await redis.publish(changeChannel('another-database'), JSON.stringify([record('foreign')]));
+      await redis.publish(changeChannel(info!.id as string), JSON.stringify([record('own')]));
+      await until(() => onBus.length > 0, 'the message on our channel');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(onBus.map((c) => c.profileId)).toEqual(['own']);
+    } finally {
+      off();
+      redis.disconnect();
+    }
   });
 });

@@ -1,0 +1,186 @@
+import {
+  Kind,
+  createSourceEventStream,
+  execute,
+  getArgumentValues,
+  getOperationAST,
+  print,
+  visit,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type SelectionNode,
+} from 'graphql';
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import { auditTarget } from '../audit/audit.middleware';
+import { mapStream } from '../common/streams';
+import type { Viewer } from '../security/viewer';
+import type { Context } from './context';
+
+/**
+ * Extension of a subscription field whose resolver returns each event as it is, whatever the field's
+ * arguments: they only choose which events are streamed (a segment, a cursor to replay from). Subscribers
+ * that differ only in those arguments then share the resolution of the events they both get.
+ */
+export const STREAM_ONLY_ARGUMENTS = 'streamOnlyArguments';
+
+type Result = ExecutionResult | Promise<ExecutionResult>;
+
+/** The results of an event, by share key; they go when the event does (no subscriber holds it any more). */
+const results = new WeakMap<object, Map<string, Result>>();
+
+/**
+ * graphql-js's `subscribe`, except that an event given to several subscriptions (the same object: the
+ * change bus hands every stream the same records) is executed once per share key rather than once per
+ * subscription. The key holds everything a result depends on: the operation, the variables it uses once
+ * the arguments of a STREAM_ONLY_ARGUMENTS field are set aside, and the caller's effective permissions
+ * (`viewerKey`), so that callers of different roles, permissions or end users never share a result, while
+ * authorization, masking and the resolvers' own checks still run exactly as they would for each of them.
+ */
+export async function subscribeShared(
+  args: ExecutionArgs,
+): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!isStream(source)) return source;
+  const key = shareKey(args);
+  return mapStream(source[Symbol.asyncIterator](), (event): Result => {
+    if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+    let byKey = results.get(event);
+    if (!byKey) results.set(event, (byKey = new Map()));
+    let result = byKey.get(key);
+    if (!result) byKey.set(key, (result = execute({ ...args, rootValue: event })));
+    return result;
+  });
+}
+
+/**
+ * Records the start of a subscription in the audit log, with its outcome: `ok` when its stream started,
+ * otherwise the code of the error that refused it (authorization included). Once per subscription: what it
+ * then delivers is not audited event by event (an event is resolved once for all the subscribers that get
+ * the same result, so per-event auditing could not name them all; nothing below a subscription's root field
+ * is an audited action either).
+ */
+export function auditSubscription(args: ExecutionArgs, result: unknown): void {
+  const operation = getOperationAST(args.document, args.operationName);
+  if (operation?.operation !== 'subscription') return;
+  const context = args.contextValue as Context;
+  const [selection] = operation.selectionSet.selections;
+  const field =
+    selection?.kind === Kind.FIELD
+      ? args.schema.getSubscriptionType()?.getFields()[selection.name.value]
+      : undefined;
+  let values: Record<string, unknown> = {};
+  try {
+    if (field && selection?.kind === Kind.FIELD)
+      values = getArgumentValues(field, selection, args.variableValues);
+  } catch {
+    // Arguments that do not coerce: the operation was refused for them, which its outcome says.
+  }
+  const errors = isStream(result) ? [] : ((result as ExecutionResult).errors ?? []);
+  context.services.audit.record(context.viewer, {
+    action: `Subscription.${field?.name ?? '?'}`,
+    target: auditTarget(values),
+    outcome: errors.length === 0 ? 'ok' : String(errors[0]!.extensions.code ?? 'INTERNAL_SERVER_ERROR'),
+  });
+}
+
+function isStream(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/**
+ * What a result can depend on about its caller: everything about the viewer but its id (which only says
+ * who, for the audit log and rate limits; nothing that a subscription resolves per event is audited).
+ */
+export function viewerKey(viewer: Viewer | null): string {
+  if (!viewer) return 'anonymous';
+  const { id: _id, ...rest } = viewer;
+  return JSON.stringify(rest, (_key, value: unknown) =>
+    value instanceof Set ? [...(value as Set<unknown>)].sort() : value,
+  );
+}
+
+/** The operation and the variables its results depend on, and the caller's effective permissions. */
+export function shareKey(args: ExecutionArgs): string {
+  const document = withoutStreamArguments(args.schema, args.document, args.operationName);
+  const used = new Set<string>();
+  visit(document, {
+    VariableDefinition: () => false,
+    Variable: (node) => void used.add(node.name.value),
+  });
+  const variables = [...used].sort().map((name) => [name, args.variableValues?.[name] ?? null]);
+  const viewer = (args.contextValue as Partial<Context> | undefined)?.viewer ?? null;
+  return [viewerKey(viewer), args.operationName ?? '', print(document), JSON.stringify(variables)].join('\n');
+}
+
+/** `document` with the arguments of its STREAM_ONLY_ARGUMENTS root fields removed. */
+function withoutStreamArguments(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): DocumentNode {
+  const operation = getOperationAST(document, operationName);
+  const fields = schema.getSubscriptionType()?.getFields() ?? {};
+  if (!operation || operation.operation !== 'subscription') return document;
+  const strip = (selection: SelectionNode): SelectionNode =>
+    selection.kind === Kind.FIELD && fields[selection.name.value]?.extensions[STREAM_ONLY_ARGUMENTS] === true
+      ? { ...selection, arguments: [] }
+      : selection;
+  return {
+    ...document,
+    definitions: document.definitions.map((definition) =>
+      definition === operation
+        ? {
+            ...operation,
+            selectionSet: {
+              ...operation.selectionSet,
+              selections: operation.selectionSet.selections.map(strip),
+            },
+          }
+        : definition,
+    ),
+  };
+}
+
+/**
+ * Lets what graphql-ws sends to one socket within a tick leave in one write: ws writes every message on its
+ * own, a system call per message and subscriber. graphql-ws waits for each send before it takes the next
+ * event of a subscription; here a send is done at once while the socket's buffer has room, and waits for it
+ * to drain otherwise, so a slow client holds back its own subscriptions only (their streams then stash, and
+ * beyond that read the log when the client catches up). Corking the underlying socket is how ws's authors
+ * suggest batching writes (websockets/ws#1999).
+ */
+export function batchWrites(socket: WebSocket): void {
+  const raw = (socket as unknown as { _socket?: Socket })._socket;
+  if (!raw) return;
+  const send = socket.send.bind(socket) as (data: unknown, options: object) => void;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    raw.uncork();
+  };
+  let waiting: Array<() => void> = [];
+  const release = () => {
+    const done = waiting;
+    waiting = [];
+    for (const resolve of done) resolve();
+  };
+  raw.on('drain', release);
+  socket.once('close', release);
+  const batched = (data: unknown, optionsOrDone?: object, maybeDone?: (error?: Error) => void) => {
+    const done = typeof optionsOrDone === 'function' ? (optionsOrDone as typeof maybeDone) : maybeDone;
+    const options = typeof optionsOrDone === 'function' ? {} : (optionsOrDone ?? {});
+    if (!corked) {
+      corked = true;
+      raw.cork();
+      process.nextTick(uncork);
+    }
+    send(data, options);
+    if (!done) return;
+    if (raw.writableNeedDrain) waiting.push(() => done());
+    else done();
+  };
+  socket.send = batched as WebSocket['send'];
+}
