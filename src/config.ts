@@ -51,9 +51,6 @@ const schema = z.object({
   MAX_BATCH_BYTES: positiveInt
     .default(500 * 1024)
     .describe('Largest accepted request body on /v1/* and `ingest`, as Segment: 500 KB.'),
-  INGEST_CHUNK_SIZE: positiveInt
-    .default(250)
-    .describe('Events written per database transaction during ingestion.'),
   ADMIN_API_KEY: z
     .string()
     .min(16, 'must be at least 16 characters')

@@ -1,28 +1,29 @@
-// Segment entries and exits, each recorded in the durable change log under the next position of one
-// global sequence. Incrementing the sequence write-locks it until commit, so positions are handed out in
-// commit order and a reader never sees position n+1 before n: resuming "after n" cannot miss anything.
-// params: $changes: [{segmentId, profileId, change}], $now
-MERGE (seq:Sequence {name: 'segment-changes'})
-  ON CREATE SET seq.value = 0
-SET seq.value = seq.value + size($changes)
-WITH seq.value - size($changes) AS base
+// Segment entries and exits: the memberships only (the caller logs what it returns, see
+// log-segment-changes). Returns the changes that took effect, in the order given: an entry of a member or an
+// exit of a non-member (a concurrent transaction got there first) changes nothing and is not logged.
+// As in apply-tag-changes, the shared Segment node is never write-locked: the profiles are (in id order),
+// and a MEMBER_OF is created or deleted only when, under that lock, it is missing or there.
+// params: $profileIds: the profiles of $changes, sorted, $changes: [{segmentId, profileId, change}], $now
+UNWIND $profileIds AS id
+MATCH (p:Profile {id: id})
+SET p.lockedAt = $now
+WITH count(*) AS locked
 UNWIND range(0, size($changes) - 1) AS i
-WITH base + i + 1 AS position, $changes[i] AS c
+WITH i, $changes[i] AS c
 MATCH (p:Profile {id: c.profileId})
 MATCH (s:Segment {id: c.segmentId})
+OPTIONAL MATCH (p)-[m:MEMBER_OF]->(s)
+WITH i, c, p, s, m
+WHERE (c.change = 'ENTERED' AND m IS NULL) OR (c.change = 'EXITED' AND m IS NOT NULL)
 CALL {
-  WITH p, s, c
-  WITH p, s, c WHERE c.change = 'ENTERED'
-  MERGE (p)-[m:MEMBER_OF]->(s)
-    ON CREATE SET m.since = $now
-  RETURN count(*) AS entered
+  WITH c, p, s
+  WITH p, s WHERE c.change = 'ENTERED'
+  CREATE (p)-[:MEMBER_OF {since: $now}]->(s)
 }
 CALL {
-  WITH p, s, c
-  WITH p, s, c WHERE c.change = 'EXITED'
-  MATCH (p)-[m:MEMBER_OF]->(s)
+  WITH c, m
+  WITH m WHERE c.change = 'EXITED'
   DELETE m
-  RETURN count(*) AS exited
 }
-CREATE (:SegmentChange {seq: position, segmentId: c.segmentId, profileId: c.profileId, change: c.change, at: $now})
-RETURN position AS seq, c.segmentId AS segmentId, c.profileId AS profileId, c.change AS change
+RETURN c.segmentId AS segmentId, c.profileId AS profileId, c.change AS change
+ORDER BY i

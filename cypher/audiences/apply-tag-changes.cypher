@@ -1,16 +1,38 @@
-// Adds and removes computed tags (RULE and MODEL) on profiles; `since` is kept while a tag stays.
-// params: $add: [{profileId, tagId, score}], $remove: [{profileId, tagId}], $now
+// Adds and removes computed tags (RULE and MODEL) on profiles; `since` is kept while a tag stays, and a
+// score is written only when it changes.
+// No Tag is ever write-locked here, though every ingestion adds and removes tags: a relationship MERGE would
+// lock both its nodes whenever it may create, and two transactions that each already hold the shared lock
+// that creating or deleting another HAS_TAG takes on a tag then deadlock upgrading it. Profiles are
+// write-locked instead (in id order; they are not shared, and stitching holds them already), and HAS_TAG is
+// created only when the locked profile does not hold it: every writer of a profile's tags locks the profile
+// first (a MERGE does too), so no two create the same one.
+// params: $profileIds: every profile of $add and $remove, sorted, $add: [{profileId, tagId, score}], $remove: [{profileId, tagId}], $now
+UNWIND $profileIds AS id
+MATCH (p:Profile {id: id})
+SET p.lockedAt = $now
+WITH count(*) AS locked
 CALL {
   UNWIND $add AS x
-  MATCH (p:Profile {id: x.profileId}), (t:Tag {id: x.tagId})
-  MERGE (p)-[r:HAS_TAG]->(t)
-    ON CREATE SET r.since = $now
-  SET r.score = x.score
+  MATCH (p:Profile {id: x.profileId})
+  MATCH (t:Tag {id: x.tagId})
+  OPTIONAL MATCH (p)-[r:HAS_TAG]->(t)
+  CALL {
+    WITH p, t, x, r
+    WITH p, t, x WHERE r IS NULL
+    CREATE (p)-[:HAS_TAG {since: $now, score: x.score}]->(t)
+  }
+  CALL {
+    WITH x, r
+    // null-safe "the score differs"
+    WITH x, r WHERE r IS NOT NULL AND coalesce(r.score <> x.score, (r.score IS NULL) <> (x.score IS NULL))
+    SET r.score = x.score
+  }
   RETURN count(*) AS added
 }
 CALL {
   UNWIND $remove AS x
-  MATCH (:Profile {id: x.profileId})-[r:HAS_TAG]->(:Tag {id: x.tagId})
+  MATCH (p:Profile {id: x.profileId})
+  MATCH (p)-[r:HAS_TAG]->(:Tag {id: x.tagId})
   DELETE r
   RETURN count(*) AS removed
 }

@@ -1,8 +1,14 @@
 // Creates products or updates them from the newest event that described them (older events never overwrite).
-// params: $products: [{id, name, category, price, brand, at}]
+// Every product of the batch is write-locked here, in id order, including those it does not describe anew
+// (older events): the batch goes on to take shared locks on them (interactions) and write locks (engagement),
+// and a transaction that takes a product's write lock after others, or a shared one without holding the
+// write lock, deadlocks with another that takes them in another order. A product's category link changes
+// only with its description, and by CREATE: a relationship MERGE would write-lock the shared Category too.
+// params: $products: [{id, name, category, price, brand, at}] (sorted by id)
 UNWIND $products AS x
 MERGE (p:Product {id: x.id})
   ON CREATE SET p.createdAt = x.at
+SET p.seenAt = p.seenAt
 WITH p, x WHERE p.seenAt IS NULL OR x.at >= p.seenAt
 SET p.seenAt = x.at,
   p.name = coalesce(x.name, p.name),
@@ -14,4 +20,5 @@ OPTIONAL MATCH (p)-[old:IN_CATEGORY]->(c:Category) WHERE c.path <> x.category
 DELETE old
 WITH DISTINCT p, x
 MATCH (c:Category {path: x.category})
-MERGE (p)-[:IN_CATEGORY]->(c)
+WHERE NOT EXISTS { (p)-[:IN_CATEGORY]->(c) }
+CREATE (p)-[:IN_CATEGORY]->(c)

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'QUERY_TOO_COMPLEX'
   | 'SERVICE_UNAVAILABLE'
+  | 'TRANSIENT_ERROR'
   | 'INTERNAL_SERVER_ERROR';
 
 const httpStatus: Record<ErrorCode, number> = {
@@ -23,6 +24,7 @@ const httpStatus: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   QUERY_TOO_COMPLEX: 400,
   SERVICE_UNAVAILABLE: 503,
+  TRANSIENT_ERROR: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -42,6 +44,12 @@ export class PortraitError extends GraphQLError {
 
   get status(): number {
     return httpStatus[this.code];
+  }
+
+  /** Seconds after which trying again makes sense (`Retry-After`), when the error says so. */
+  get retryAfterSeconds(): number | null {
+    const seconds = this.extensions.retryAfterSeconds;
+    return typeof seconds === 'number' ? seconds : null;
   }
 }
 

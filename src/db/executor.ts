@@ -18,6 +18,12 @@ export interface QueryEvent {
 /** The statements of one managed transaction. */
 export interface TxRunner {
   run(query: CypherQuery, params?: Params): Promise<Row[]>;
+  /**
+   * Queues `work` to run in this transaction after the transaction's own work has returned, right before the
+   * commit (in the order queued). Meant for writes that every writer contends for, such as a global counter:
+   * done last, their lock is held only while the transaction commits. A retried transaction queues again.
+   */
+  beforeCommit(work: () => Promise<void>): void;
 }
 
 const unavailable = new Set([
@@ -27,11 +33,16 @@ const unavailable = new Set([
   'Neo.ClientError.Database.DatabaseNotFound',
 ]);
 
+/** `Retry-After` of the errors below: how long an unreachable database or a burst of contention lasts. */
+const RETRY_UNAVAILABLE_SECONDS = 5;
+const RETRY_TRANSIENT_SECONDS = 1;
+
 /**
  * The one way Portrait talks to Neo4j. Every statement runs in a managed transaction (executeRead or
  * executeWrite, so the driver retries transient failures such as deadlocks), tagged with the operation name,
- * and Neo4j's errors become typed errors: unavailability and constraint conflicts are shown to clients,
- * anything else is masked by the server's error formatter.
+ * and Neo4j's errors become typed errors: unavailability, transient failures that outlasted the retries
+ * (TRANSIENT_ERROR, 503) and constraint conflicts are shown to clients, anything else is masked by the
+ * server's error formatter.
  */
 export class Executor {
   private readonly listeners = new Set<(event: QueryEvent) => void>();
@@ -77,7 +88,12 @@ export class Executor {
       defaultAccessMode: mode === 'READ' ? 'READ' : 'WRITE',
     });
     const config = { metadata: { app: 'portrait', operation: name } };
-    const body = (managed: ManagedTransaction): Promise<T> => work(this.runner(managed, name, mode));
+    const body = async (managed: ManagedTransaction): Promise<T> => {
+      const finishing: Array<() => Promise<void>> = [];
+      const result = await work(this.runner(managed, name, mode, finishing));
+      for (const finish of finishing) await finish();
+      return result;
+    };
     try {
       return mode === 'READ'
         ? await session.executeRead(body, config)
@@ -89,8 +105,16 @@ export class Executor {
     }
   }
 
-  private runner(managed: ManagedTransaction, transaction: string, mode: 'READ' | 'WRITE'): TxRunner {
+  private runner(
+    managed: ManagedTransaction,
+    transaction: string,
+    mode: 'READ' | 'WRITE',
+    finishing: Array<() => Promise<void>>,
+  ): TxRunner {
     return {
+      beforeCommit: (finish) => {
+        finishing.push(finish);
+      },
       run: async (query, params = {}) => {
         const started = performance.now();
         const result = await managed.run(query.text, params);
@@ -115,7 +139,18 @@ export class Executor {
       if (unavailable.has(error.code)) {
         return new PortraitError('SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly.', {
           operation,
+          retryAfterSeconds: RETRY_UNAVAILABLE_SECONDS,
         });
+      }
+      if (error.retryable) {
+        // Still failing after the driver's retries (NEO4J_RETRY_MS): the transaction was rolled back.
+        this.logger.warn('transaction retries exhausted', { operation, code: error.code, error });
+        return new PortraitError(
+          'TRANSIENT_ERROR',
+          'The database stayed busy with conflicting concurrent transactions through every retry, so this ' +
+            "request's transaction was rolled back; retry it shortly.",
+          { operation, reason: error.code, retryAfterSeconds: RETRY_TRANSIENT_SECONDS },
+        );
       }
       if (error.code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
         return new PortraitError('CONFLICT', 'The write conflicts with existing data; try again.', {

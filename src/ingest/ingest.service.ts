@@ -30,8 +30,6 @@ export interface IngestOptions {
   batchSentAt?: number | null;
   /** Fields sent once for the whole batch (`context`, `integrations`), merged under each event's own. */
   batchDefaults?: Record<string, unknown>;
-  /** Called after each committed chunk (import progress). */
-  onChunk?: (progress: { done: number; total: number }) => void;
 }
 
 /** What ingestion owes to privacy: drop erased people's events, record consent decisions. */
@@ -43,7 +41,6 @@ export interface PrivacyDuties {
 export interface IngestSettings {
   readonly clock: () => number;
   readonly maxEventBytes: number;
-  readonly chunkSize: number;
 }
 
 function withDefaults(event: unknown, defaults: Record<string, unknown> | undefined): unknown {
@@ -63,10 +60,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Ingestion of Segment-spec events: validation, then per chunk one write transaction that records the
+ * Ingestion of Segment-spec events: validation, then one write transaction per request that records the
  * events, their identifiers, evidence links, traits, products and interactions, restitches the touched
  * identity components and refreshes the touched profiles. Every write is idempotent and independent of the
- * order of events, so a retried request or chunk changes nothing twice.
+ * order of events, so a retried request changes nothing twice; and a request is applied whole or not at all.
+ *
+ * Concurrent requests touch the same shared nodes (products, categories, tags, segments), so each write
+ * takes as few locks as it can and takes them in one order: rows sorted by key, nothing written that would
+ * not change, no relationship MERGE on a shared node (it write-locks the node; see apply-tag-changes).
  */
 export class IngestService {
   constructor(
@@ -83,7 +84,12 @@ export class IngestService {
     return this.repository.anyEvent();
   }
 
-  /** Validates and applies `events`; resolves once every accepted event is committed. */
+  /**
+   * Validates and applies `events`; resolves once every accepted event is committed. The accepted events are
+   * written in one transaction, so a failure (TRANSIENT_ERROR when contention outlasted the retries) leaves
+   * none of them stored: a request is never half applied. Requests are bounded (MAX_BATCH_BYTES), and so is
+   * the transaction; imports split their files into requests.
+   */
   async ingest(events: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
     const receivedAt = this.settings.clock();
     const rejected: RejectedEvent[] = [];
@@ -113,34 +119,29 @@ export class IngestService {
       }
     });
 
-    let accepted = 0;
-    let suppressed = 0;
-    for (let start = 0; start < valid.length; start += this.settings.chunkSize) {
-      const chunk = valid.slice(start, start + this.settings.chunkSize);
-      const outcome = await this.executor.writeTx('ingest.batch', (tx) =>
-        this.applyChunk(tx, chunk, receivedAt),
-      );
-      accepted += outcome.fresh;
-      suppressed += outcome.suppressed;
-      duplicates += chunk.length - outcome.fresh - outcome.suppressed;
-      options.onChunk?.({ done: Math.min(start + chunk.length, valid.length), total: valid.length });
-      this.changes.committed(outcome.settlement);
-    }
-    return { accepted, duplicates, suppressed, rejected };
+    if (valid.length === 0) return { accepted: 0, duplicates, suppressed: 0, rejected };
+    const outcome = await this.executor.writeTx('ingest.batch', (tx) => this.apply(tx, valid, receivedAt));
+    this.changes.committed(outcome.settlement);
+    return {
+      accepted: outcome.fresh,
+      duplicates: duplicates + valid.length - outcome.fresh - outcome.suppressed,
+      suppressed: outcome.suppressed,
+      rejected,
+    };
   }
 
-  private async applyChunk(
+  private async apply(
     tx: TxRunner,
-    chunk: readonly NormalizedEvent[],
+    valid: readonly NormalizedEvent[],
     now: number,
   ): Promise<{ fresh: number; suppressed: number; settlement: Settlement }> {
     // Events carrying an identifier of an erased profile are dropped before anything is written.
     const erased = await this.privacy.suppressed(tx, [
-      ...new Set(chunk.flatMap((e) => e.identifiers.map((i) => i.key))),
+      ...new Set(valid.flatMap((e) => e.identifiers.map((i) => i.key))),
     ]);
     const allowed =
-      erased.size === 0 ? chunk : chunk.filter((e) => !e.identifiers.some((i) => erased.has(i.key)));
-    const suppressed = chunk.length - allowed.length;
+      erased.size === 0 ? valid : valid.filter((e) => !e.identifiers.some((i) => erased.has(i.key)));
+    const suppressed = valid.length - allowed.length;
     const fresh = await this.repository.claimEvents(
       tx,
       allowed.map((e) => ({
@@ -157,12 +158,14 @@ export class IngestService {
 
     const writes = new WriteSet().add(events);
     const storedTraits = await this.repository.upsertIdentifiers(tx, writes.sortedIdentifiers(), now);
+    // Only traits that change are written (events older than what is stored change nothing).
     await this.repository.writeTraits(
       tx,
-      [...writes.traits.entries()].map(([key, incoming]) => ({
-        ...splitKey(key),
-        traits: JSON.stringify(mergeStoredTraits(parseStoredTraits(storedTraits.get(key)), incoming)),
-      })),
+      writes.sortedTraits().flatMap(([key, incoming]) => {
+        const stored = storedTraits.get(key) ?? null;
+        const traits = JSON.stringify(mergeStoredTraits(parseStoredTraits(stored), incoming));
+        return traits === stored ? [] : [{ ...splitKey(key), traits }];
+      }),
     );
     await this.privacy.recordFromEvents(
       tx,

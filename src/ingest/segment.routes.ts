@@ -39,7 +39,8 @@ function epochOrNull(value: unknown): number | null {
 /**
  * Segment's tracking API (`/v1/batch`, `/v1/identify`, `/v1/track`, `/v1/alias`, `/v1/page`, `/v1/screen`),
  * so existing Segment and RudderStack libraries work unchanged. Answers 200 with per-event results once
- * every accepted event is committed; 4xx with a reason when the request as a whole is unusable.
+ * every accepted event is committed; 4xx with a reason when the request as a whole is unusable; 503 with
+ * `Retry-After` when the database could not take it, in which case nothing of the request was stored.
  */
 export function segmentRouter(
   services: Services,
@@ -111,6 +112,8 @@ export function segmentRouter(
     } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
       fail(res, 415, 'BAD_USER_INPUT', (error as Error).message);
     } else if (error instanceof PortraitError) {
+      // Segment's libraries retry 5xx answers: a busy or unreachable database says when to.
+      if (error.retryAfterSeconds !== null) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       fail(res, error.status, error.code, error.message);
     } else {
       logger.error('ingestion failed', { error });

@@ -12,7 +12,7 @@ import type {
 import type { NormalizedEvent } from './segment-event';
 
 /**
- * What a set of events writes to the graph, computed the same way for a chunk of ingestion and for a whole
+ * What a set of events writes to the graph, computed the same way for one ingestion request and for a whole
  * bulk load, and independent of the order of the events: per identifier its first and last time and its
  * traits (newest wins), per pair of identifiers the earliest evidence and a count, per product the newest
  * description. `add` can be called with more events at any time; the result is the same.
@@ -105,13 +105,20 @@ export class WriteSet {
     }
   }
 
-  /** Identifiers in key order, so concurrent transactions lock them in one order. */
+  // Every list of rows comes in key order, so that concurrent transactions lock what they write in one order.
+
+  /** Identifiers in key order. */
   sortedIdentifiers(): IdentifierUpsert[] {
-    return [...this.identifiers.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, row]) => row);
+    return byKey(this.identifiers).map(([, row]) => row);
+  }
+
+  /** The traits set per identifier, in key order. */
+  sortedTraits(): Array<[string, StoredTraits]> {
+    return byKey(this.traits);
   }
 
   sortedLinks(): LinkUpsert[] {
-    return [...this.links.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, link]) => link);
+    return byKey(this.links).map(([, link]) => link);
   }
 
   /** Categories parents first. */
@@ -121,9 +128,14 @@ export class WriteSet {
     );
   }
 
+  /** Products in id order. */
   productRows(): ProductUpsert[] {
-    return [...this.products.values()].map(({ messageId: _messageId, ...product }) => product);
+    return byKey(this.products).map(([, { messageId: _messageId, ...product }]) => product);
   }
+}
+
+function byKey<T>(map: ReadonlyMap<string, T>): Array<[string, T]> {
+  return [...map.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
 }
 
 export function earlier(a: { at: number; messageId: string }, b: { at: number; messageId: string }): boolean {

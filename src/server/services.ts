@@ -120,7 +120,6 @@ export function createServices(
   const privacy = new PrivacyService(executor, identity, audiencesRepository, changes, audit, consent);
   const ingest = new IngestService(executor, new IngestRepository(executor), identity, changes, privacy, {
     maxEventBytes: config.MAX_EVENT_BYTES,
-    chunkSize: config.INGEST_CHUNK_SIZE,
     clock,
   });
   const tagsRepository = new TagsRepository(executor);

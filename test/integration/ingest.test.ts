@@ -135,6 +135,50 @@ describe('ingestion', () => {
     expect(rows[0]!.n).toBe(4);
   });
 
+  it('concurrent requests about the same products, tags and segments neither deadlock nor half-apply', async () => {
+    // No retries: a deadlock between two requests would fail one of them here instead of being retried.
+    const strict = await openTestDb({ NEO4J_RETRY_MS: '1' });
+    try {
+      await strict.services.tags.installDefaults();
+      const u = unique('rush');
+      await strict.services.segments.create(`${u} buyers`, { event: 'Order Completed', count: { gte: 1 } });
+      await strict.services.jobs.idle();
+      const products = [1, 2, 3].map((n) => ({
+        product_id: `${u}-p${n}`,
+        name: `Shoe ${n}`,
+        category: n === 3 ? 'Sports/Running' : 'Sports',
+        price: 10 * n,
+      }));
+      const request = (r: number) =>
+        Array.from({ length: 12 }, (_, i) => {
+          const userId = `${u}-r${r}-${i % 4}`;
+          return i % 3 === 2
+            ? track('Order Completed', {
+                userId,
+                minute: i,
+                properties: { order_id: `${u}-${r}-${i}`, total: 60, products: [...products].reverse() },
+              })
+            : track('Product Viewed', { userId, minute: i, properties: products[(r + i) % 3] });
+        });
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, r) => strict.services.ingest.ingest(request(r))),
+      );
+      expect(results.map((r) => r.accepted)).toEqual(Array(8).fill(12));
+      const [counts] = await strict.cypher(
+        `MATCH (i:Identifier {namespace: 'user_id'})-[:IN]->(p:Profile) WHERE i.value STARTS WITH $u
+         WITH collect(p) AS people
+         RETURN size(people) AS people,
+           size([p IN people WHERE EXISTS { (p)-[:MEMBER_OF]->(:Segment {name: $segment}) }]) AS buyers,
+           COUNT { (:Identifier)-[:DID]->(x:Interaction)-[:ON]->(:Product) WHERE x.productId STARTS WITH $u } AS interactions`,
+        { u, segment: `${u} buyers` },
+      );
+      expect(counts).toEqual({ people: 32, buyers: 32, interactions: 8 * (8 + 4 * 3) });
+    } finally {
+      await strict.services.jobs.idle();
+      await strict.close();
+    }
+  });
+
   it('counts duplicates within one request', async () => {
     const event = track('Twice', { userId: unique('u'), messageId: messageId('dup') });
     expect(await db.services.ingest.ingest([event, event])).toEqual({

@@ -393,11 +393,8 @@ export async function run(given = {}) {
         );
         const seconds = (performance.now() - t) / 1000;
         stop();
-        const perChunk = portrait.config.INGEST_CHUNK_SIZE;
-        const transactions = chunks(set, options.batch).reduce(
-          (n, b) => n + Math.ceil(b.length / perChunk),
-          0,
-        );
+        // One write transaction per request.
+        const transactions = chunks(set, options.batch).length;
         sent.transactions = transactions;
         sent.retried = Math.max(0, attempts - transactions);
         if (!measured) return null;
