@@ -9,6 +9,7 @@ const Q = defineQueries('audiences', [
   'apply-tag-changes',
   'apply-segment-changes',
   'log-segment-changes',
+  'retire-audiences',
   'profiles-page',
   'profile-count',
 ] as const);
@@ -128,6 +129,26 @@ export class AudiencesRepository {
     records.forEach((record, i) => {
       record.seq = base + i + 1;
     });
+  }
+
+  /**
+   * Takes profiles about to be retired out of their audiences: their segments are exited (and logged, as
+   * any exit), computed tags dropped and manual tags moved to the profile each went into. Returns the exits.
+   */
+  async retireAudiences(
+    tx: TxRunner,
+    retired: ReadonlyArray<{ id: string; into: string | null }>,
+    now: number,
+  ): Promise<SegmentChangeRecord[]> {
+    const rows = await tx.run(Q.retireAudiences, { retired, now });
+    const exits = rows.flatMap((row) =>
+      (row.segments as string[]).map((segmentId) => ({
+        segmentId,
+        profileId: row.profileId as string,
+        change: 'EXITED' as const,
+      })),
+    );
+    return this.applySegmentChanges(tx, exits, now);
   }
 
   async profilePage(after: string, first: number): Promise<string[]> {

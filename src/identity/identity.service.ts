@@ -207,6 +207,12 @@ export class IdentityService {
       orphanKeys.length > 0 ? await this.repository.mergedProfilesAnchoredAt(tx, orphanKeys) : [];
 
     const plan = planProfiles(nodes, links, part, [...live, ...revivable], randomUUID);
+    // Retired profiles leave their segments (logged and streamed) and tags while they are still profiles.
+    const exits = await this.changes.retire(
+      tx,
+      plan.retired.map((r) => ({ id: r.id, into: r.into })),
+      now,
+    );
     await this.repository.applyPlan(
       tx,
       plan,
@@ -229,7 +235,9 @@ export class IdentityService {
           .map((p) => p.id),
       ]),
     ];
-    const settlement = await this.changes.settle(tx, touchedProfiles, now);
+    const settled = await this.changes.settle(tx, touchedProfiles, now);
+    const settlement =
+      exits.length === 0 ? settled : { ...settled, segmentChanges: [...exits, ...settled.segmentChanges] };
     return {
       settlement,
       touchedProfiles,

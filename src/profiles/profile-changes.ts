@@ -22,6 +22,16 @@ export type SettleStep = (
   now: number,
 ) => Promise<{ segmentChanges?: readonly SegmentChangeRecord[] } | void>;
 
+/**
+ * Work that must come, in the same transaction, before stitching retires profiles (merged into another, or
+ * dissolved): returns the segment changes it made, to be announced with the rest.
+ */
+export type RetireStep = (
+  tx: TxRunner,
+  retired: ReadonlyArray<{ id: string; into: string | null }>,
+  now: number,
+) => Promise<readonly SegmentChangeRecord[]>;
+
 export const NOTHING_SETTLED: Settlement = { profiles: [], segmentChanges: [] };
 
 /**
@@ -32,9 +42,26 @@ export const NOTHING_SETTLED: Settlement = { profiles: [], segmentChanges: [] };
 export class ProfileChanges {
   private readonly steps: Array<{ name: string; step: SettleStep }> = [];
   private readonly listeners = new Set<(settlement: Settlement) => void>();
+  private readonly retireSteps: RetireStep[] = [];
 
   addStep(name: string, step: SettleStep): void {
     this.steps.push({ name, step });
+  }
+
+  addRetireStep(step: RetireStep): void {
+    this.retireSteps.push(step);
+  }
+
+  /** Runs the retire steps for profiles about to be retired; returns the segment changes they made. */
+  async retire(
+    tx: TxRunner,
+    retired: ReadonlyArray<{ id: string; into: string | null }>,
+    now: number,
+  ): Promise<SegmentChangeRecord[]> {
+    if (retired.length === 0) return [];
+    const segmentChanges: SegmentChangeRecord[] = [];
+    for (const step of this.retireSteps) segmentChanges.push(...(await step(tx, retired, now)));
+    return segmentChanges;
   }
 
   onCommitted(listener: (settlement: Settlement) => void): () => void {

@@ -112,6 +112,7 @@ export function createServices(
     traitRanking: config.TRAIT_NAMESPACE_RANKING,
   });
   changes.addStep('derive', (tx, ids, now) => deriver.derive(tx, ids, now));
+  changes.addRetireStep((tx, retired, now) => audiencesRepository.retireAudiences(tx, retired, now));
 
   const identity = new IdentityService(executor, new IdentityRepository(executor), changes, jobs, {
     batchSize: 200,

@@ -245,6 +245,36 @@ describe('segments', () => {
     ]);
   });
 
+  it('a profile merged into another exits its segments and hands its manual tags to the survivor', async () => {
+    const u = unique('merge');
+    const { tag } = await db.services.tags.createTag({
+      name: `${u} hand-picked`,
+      categoryId: 'cat-value',
+      kind: 'MANUAL' as never,
+    });
+    const { segment } = await createSegment(`${u} cohort`, { trait: 'cohort', eq: u });
+    await ingest(identify({ anonymousId: `${u}-anon`, traits: { cohort: u }, day: 1 }));
+    await ingest(identify({ userId: u, traits: { cohort: u }, day: 2 }));
+    const survivor = (await db.profileOf('anonymous_id', `${u}-anon`))!.id;
+    const mergedAway = await profileId(u);
+    expect(mergedAway).not.toBe(survivor);
+    await db.services.tags.setManual(tag.id, [mergedAway], new Map(), 0.5, true);
+    const before = await db.services.repositories.segments.head();
+
+    await ingest(identify({ userId: u, anonymousId: `${u}-anon`, day: 3 }));
+
+    expect(await profileId(u)).toBe(survivor);
+    expect(await log(segment.id, before)).toEqual([[mergedAway, 'EXITED']]);
+    expect((await db.services.segments.members(segment.id, 10, null)).totalCount).toBe(1);
+    const [held] = await db.cypher(
+      `MATCH (m:MergedProfile {id: $mergedAway})
+       RETURN COUNT { (m)-[:MEMBER_OF]->() } AS memberships, COUNT { (m)-[:HAS_TAG]->() } AS tags,
+         COUNT { (:Profile {id: $survivor})-[:HAS_TAG]->(:Tag {id: $tagId}) } AS moved`,
+      { mergedAway, survivor, tagId: tag.id },
+    );
+    expect(held).toEqual({ memberships: 0, tags: 0, moved: 1 });
+  });
+
   it('reports size over time, overlap and a breakdown by tag category; deleting a segment exits everyone', async () => {
     const u = unique('an');
     await ingest(
