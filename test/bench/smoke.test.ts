@@ -18,6 +18,10 @@ interface ReadResult {
   ratios: Record<string, unknown>;
   verified: unknown[];
 }
+interface MemoryResult {
+  memory: { idleMb: number; peakMb: number };
+  load: { reads: { requestsPerSecond: number }; writes: { requests: number } };
+}
 interface SubscriptionsResult {
   local: { deliveries: number };
 }
@@ -121,6 +125,20 @@ describe('benchmark smoke runs', () => {
       'portrait/bare',
     ]);
     expect(result.verified.length).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('memory.mjs samples the API process while it reads, writes and streams', async () => {
+    // On the read run's small data set, or (run alone) on 20 people it bulk-loads.
+    const result = await runScript<MemoryResult>('memory.mjs');
+    expect(result).toMatchObject({ benchmark: 'memory', ...machineAndData, warnings: [] });
+    expect(result.memory).toMatchObject({
+      idleMb: expect.any(Number),
+      withSubscribersMb: expect.any(Number),
+      underLoadMb: expect.objectContaining({ p50: expect.any(Number), max: expect.any(Number) }),
+    });
+    expect(result.memory.peakMb).toBeGreaterThanOrEqual(result.memory.idleMb);
+    expect(result.load.reads.requestsPerSecond).toBeGreaterThan(0);
+    expect(result.load.writes.requests).toBeGreaterThan(0);
   }, 180_000);
 
   it('subscriptions.mjs delivers every change to every subscriber', async () => {

@@ -65,7 +65,7 @@ export const spec = {
 // ---------------------------------------------------------------------------------------------------------
 // a. Portrait
 
-const PORTRAIT_QUERY = `query Profile($namespace: String!, $value: String!) {
+export const PORTRAIT_QUERY = `query Profile($namespace: String!, $value: String!) {
   profile(identifier: { namespace: $namespace, value: $value }) {
     id
     identifiers { namespace value kind shared }
@@ -359,7 +359,7 @@ function runAutocannon(options) {
   });
 }
 
-async function load(target, { plan, connections, seconds }) {
+export async function load(target, { plan, connections, seconds }) {
   const raw = await runAutocannon({
     url: target.url,
     connections,
@@ -393,7 +393,7 @@ async function load(target, { plan, connections, seconds }) {
 }
 
 /** Identifiers of profiles, sampled at random from the whole database. */
-async function sampleIdentifiers(driver, database, count) {
+export async function sampleIdentifiers(driver, database, count) {
   const { records } = await driver.executeQuery(
     `MATCH (i:Identifier)-[:IN]->(:Profile)
      WITH i, rand() AS r ORDER BY r LIMIT toInteger($count)

@@ -261,7 +261,7 @@ async function portraitSetup(portrait) {
 }
 
 /** Sends every batch to /v1/batch from `senders` concurrent loops; per-request times and Portrait's tallies. */
-async function sendBatches(url, trackerKey, batches, senders) {
+export async function sendBatches(url, trackerKey, batches, senders) {
   const queue = [...batches];
   const tally = {
     requests: 0,
@@ -324,7 +324,7 @@ async function stored(driver, database) {
   };
 }
 
-function chunks(items, size) {
+export function chunks(items, size) {
   const out = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
