@@ -118,6 +118,9 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // main.ts stops everything on SIGINT/SIGTERM; Apollo's own handlers would stop Apollo alone and then
+    // re-raise the signal into ours, leaving a process that never exits (outside tests, where they are on).
+    stopOnTerminationSignals: false,
     // Compact JSON (Apollo pretty-prints by default: a third more bytes and time on large answers).
     stringifyResult: (value) => JSON.stringify(value),
     plugins: [

@@ -98,9 +98,14 @@ async function startApi(env) {
     url,
     graphqlUrl: `${url}/graphql`,
     websocketUrl: `ws://127.0.0.1:${port}/graphql`,
+    /** SIGTERM, as a container runtime stops it; fails when the API has not exited 30 s later. */
     async stop() {
       child.kill('SIGTERM');
-      await exited;
+      const timeout = new Promise((r) => setTimeout(() => r('timeout'), 30_000).unref());
+      if ((await Promise.race([exited, timeout])) === 'timeout') {
+        child.kill('SIGKILL');
+        throw new Error(`the API did not exit within 30 s of SIGTERM: ${stderr}`);
+      }
     },
   };
 }
@@ -158,6 +163,7 @@ function subscribe(websocketUrl, key, count) {
 
 /** Bulk-loads `people` generated people (as `npm run bulk-load -- --people N`); the report and seconds. */
 async function bulkLoadPeople(config, driver, people) {
+  requireFromRoot('reflect-metadata'); // the services' GraphQL types need it, as in src/main.ts
   const { Executor } = dist('db/executor.js');
   const { applySchema } = dist('db/migrations.js');
   const { createServices } = dist('server/services.js');
