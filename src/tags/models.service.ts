@@ -293,7 +293,7 @@ export class ModelsService {
 
   private async settleBatch(ids: readonly string[], now: number): Promise<void> {
     const settlement = await this.executor.writeTx('models.settle', (tx) =>
-      this.changes.settle(tx, ids, now, 'metrics'),
+      this.changes.settle(tx, ids, now),
     );
     this.changes.committed(settlement);
   }

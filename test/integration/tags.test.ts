@@ -1,5 +1,5 @@
 import { TagKind } from '../../src/tags/tag.type';
-import { identify } from '../helpers/events';
+import { identify, track } from '../helpers/events';
 import { openTestDb, unique, type TestDb } from '../helpers/neo4j';
 
 let db: TestDb;
@@ -110,5 +110,35 @@ describe('the tag catalogue', () => {
     expect(await codeOf(db.services.tags.setManual('tag-gender-female', ['x'], new Map(), null, true))).toBe(
       'BAD_USER_INPUT',
     );
+  });
+});
+
+describe('the models', () => {
+  it('train end to end: every profile rescored with RFM and tagged with its behaviour cluster', async () => {
+    const u = unique('train');
+    // Buyers of very different frequency and value, so that RFM and the clusters have something to separate.
+    await db.services.ingest.ingest(
+      Array.from({ length: 24 }, (_, person) =>
+        Array.from({ length: 1 + (person % 4) * 3 }, (_, order) =>
+          track('Order Completed', {
+            userId: `${u}-${person}`,
+            day: -(person * 7 + order),
+            properties: { order_id: `${u}-${person}-${order}`, total: 20 + (person % 3) * 400 },
+          }),
+        ),
+      ).flat(),
+    );
+    const started = await db.services.models.train();
+    await db.services.jobs.idle();
+    const job = await db.services.jobs.job(started.id);
+    expect(job).toMatchObject({ state: 'SUCCEEDED', error: null });
+    expect(job!.message).toMatch(/^RFM over \d+ buyers; \d clusters/);
+    const [scored] = await db.cypher(
+      `MATCH (i:Identifier {namespace: 'user_id'})-[:IN]->(p:Profile) WHERE i.value STARTS WITH $u
+       RETURN count(p) AS profiles, count(p.rfmScore) AS rfm,
+         sum(COUNT { (p)-[:HAS_TAG]->(:Tag)-[:FILED_UNDER]->(:TagCategory {id: 'cat-behaviour-clusters'}) }) AS clustered`,
+      { u },
+    );
+    expect(scored).toEqual({ profiles: 24, rfm: 24, clustered: 24 });
   });
 });
