@@ -15,12 +15,16 @@ export interface JobProgress {
 /** A job whose progress writes stopped this long ago is considered abandoned (its process died). */
 const ABANDONED_AFTER_MS = 10 * 60_000;
 
+/** What a job's next progress report throws once its API instance is stopping. */
+export class JobInterrupted extends Error {}
+
 /**
  * Long-running work with progress recorded in the graph, so any API instance can report it. The work runs in
  * this process after `start` returns; its failure is recorded on the job, never thrown to the caller.
  */
 export class JobsService {
   private readonly running = new Set<Promise<void>>();
+  private stopping = false;
 
   constructor(
     private readonly repository: JobsRepository,
@@ -44,6 +48,11 @@ export class JobsService {
         total = n;
       },
       advance: async (n) => {
+        if (this.stopping) {
+          throw new JobInterrupted(
+            `interrupted after ${done} of ${total ?? 'an unknown number of'} units: the API instance running it stopped; start it again`,
+          );
+        }
         done += n;
         if (Date.now() - lastWrite > 1000) {
           lastWrite = Date.now();
@@ -96,8 +105,18 @@ export class JobsService {
     return this.repository.failAbandoned(Date.now() - ABANDONED_AFTER_MS);
   }
 
-  /** Resolves when every job started by this process has finished (shutdown, tests). */
+  /** Resolves when every job started by this process has finished (tests). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /**
+   * Shutdown: the running jobs stop at their next progress report (between batches, each committed), are
+   * recorded as FAILED with the reason, and this resolves once they have. A job over a large graph can take
+   * minutes, longer than a process manager waits after SIGTERM.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.idle();
   }
 }

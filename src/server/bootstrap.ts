@@ -150,7 +150,7 @@ export async function startPortrait(
       stop: async () => {
         await scheduler.stop();
         await server.close();
-        await services.jobs.idle();
+        await services.jobs.stop();
         await services.audit.flush();
         await bus.close();
         redis?.disconnect();
