@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { camelCase, cypherRoot } from '../../src/db/cypher';
+import { camelCase, compactCypher, cypherRoot } from '../../src/db/cypher';
 
 const srcRoot = join(cypherRoot, '..', 'src');
 
@@ -46,6 +46,27 @@ describe('cypher/', () => {
     const used = new Set([...text.matchAll(/\$([A-Za-z_]\w*)/g)].map((m) => m[1]));
     const header = text.split('\n').find((line) => line.startsWith('// params:')) ?? '';
     for (const param of used) expect(`${file}: ${header}`).toContain(`$${param}`);
+  });
+
+  it.each(files)('%s has no string literal spanning lines, so compacting it changes no value', (file) => {
+    const code = readFileSync(join(cypherRoot, `${file}.cypher`), 'utf8')
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('//'));
+    // A line that opens a literal it does not close (a quote of the other kind inside one counts too).
+    const unpaired = code.filter((line) => (line.replace(/\\./g, '').match(/['"`]/g) ?? []).length % 2 === 1);
+    expect(unpaired).toEqual([]);
+  });
+
+  it('sends statements without comments, indentation and blank lines', () => {
+    const text = `// What it does.
+// params: $id
+MATCH (p:Profile {id: $id})
+
+  WITH p, 'a  // not a comment' AS kept
+RETURN p`;
+    expect(compactCypher(text)).toBe(
+      "MATCH (p:Profile {id: $id})\nWITH p, 'a  // not a comment' AS kept\nRETURN p",
+    );
   });
 
   it('names queries in camelCase from kebab-case files', () => {
