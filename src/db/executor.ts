@@ -52,6 +52,8 @@ export class Executor {
     private readonly database: string,
     private readonly logger: Logger,
     private readonly slowQueryMs = 500,
+    /** How long `read` retries transient failures (the driver's setting for managed transactions). */
+    private readonly retryMs = 15_000,
   ) {}
 
   /** Calls `listener` after every statement; returns a function that removes it. */
@@ -60,8 +62,32 @@ export class Executor {
     return () => this.listeners.delete(listener);
   }
 
-  read(query: CypherQuery, params: Params = {}): Promise<Row[]> {
-    return this.readTx(query.name, (tx) => tx.run(query, params));
+  /**
+   * One read statement, as an auto-commit transaction: RUN and PULL leave in one write and nothing else is
+   * sent, where a managed transaction adds BEGIN and COMMIT and a round trip — a sizeable share of a small
+   * read's cost (the profile query of the read benchmark). Transient failures are retried as the driver
+   * retries managed transactions, for up to `retryMs`; a read-only statement can always be run again.
+   */
+  async read(query: CypherQuery, params: Params = {}): Promise<Row[]> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: 'READ' });
+    const config = { metadata: { app: 'portrait', operation: query.name } };
+    const deadline = Date.now() + this.retryMs;
+    try {
+      for (let delay = 100; ; delay *= 2) {
+        try {
+          const started = performance.now();
+          const result = await session.run(query.text, params, config);
+          return this.recorded(query, query.name, 'READ', started, result.records);
+        } catch (error) {
+          if (!(error instanceof Neo4jError && error.retryable) || Date.now() + delay > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
+    } catch (error) {
+      throw this.translate(error, query.name);
+    } finally {
+      await session.close();
+    }
   }
 
   write(query: CypherQuery, params: Params = {}): Promise<Row[]> {
@@ -118,19 +144,30 @@ export class Executor {
       run: async (query, params = {}) => {
         const started = performance.now();
         const result = await managed.run(query.text, params);
-        const rows = result.records.map((record) => record.toObject() as Row);
-        const event: QueryEvent = {
-          query: query.name,
-          transaction,
-          mode,
-          ms: performance.now() - started,
-          rows: rows.length,
-        };
-        if (event.ms > this.slowQueryMs) this.logger.warn('slow query', { ...event });
-        for (const listener of this.listeners) listener(event);
-        return rows;
+        return this.recorded(query, transaction, mode, started, result.records);
       },
     };
+  }
+
+  /** The rows of a statement that has run, told to the listeners (and logged when slow). */
+  private recorded(
+    query: CypherQuery,
+    transaction: string,
+    mode: 'READ' | 'WRITE',
+    started: number,
+    records: ReadonlyArray<{ toObject(): object }>,
+  ): Row[] {
+    const rows = records.map((record) => record.toObject() as Row);
+    const event: QueryEvent = {
+      query: query.name,
+      transaction,
+      mode,
+      ms: performance.now() - started,
+      rows: rows.length,
+    };
+    if (event.ms > this.slowQueryMs) this.logger.warn('slow query', { ...event });
+    for (const listener of this.listeners) listener(event);
+    return rows;
   }
 
   private translate(error: unknown, operation: string): unknown {

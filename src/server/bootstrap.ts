@@ -105,7 +105,7 @@ export async function startPortrait(
   try {
     await waitForNeo4j(driver, logger);
     await applySchema(driver, config.NEO4J_DATABASE, logger);
-    const executor = new Executor(driver, config.NEO4J_DATABASE, logger);
+    const executor = new Executor(driver, config.NEO4J_DATABASE, logger, undefined, config.NEO4J_RETRY_MS);
     const bus = config.REDIS_URL
       ? await RedisChangeBus.connect(
           config.REDIS_URL,

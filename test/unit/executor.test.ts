@@ -30,8 +30,16 @@ function fakeDriver(attempts: Array<Error | null>, statements: string[]): Driver
     }
     throw last;
   };
+  // Auto-commit statements (`read`): one attempt per entry of `attempts` too.
+  let attempt = 0;
+  const run = async (text: string) => {
+    statements.push(`AUTOCOMMIT ${text}`);
+    const failure = attempts[attempt++];
+    if (failure) throw failure;
+    return { records: [{ toObject: () => ({ answer: 42 }) }] };
+  };
   return {
-    session: () => ({ executeWrite: execute, executeRead: execute, close: async () => undefined }),
+    session: () => ({ executeWrite: execute, executeRead: execute, run, close: async () => undefined }),
   } as unknown as Driver;
 }
 
@@ -55,6 +63,30 @@ describe('Executor', () => {
       ...['BEGIN', 'work', 'counter', 'last', 'ROLLBACK'],
       ...['BEGIN', 'work', 'counter', 'last', 'COMMIT'],
     ]);
+  });
+
+  it('reads in one auto-commit statement, run again after a transient failure', async () => {
+    const statements: string[] = [];
+    const deadlock = neo4jError('Neo.TransientError.Transaction.DeadlockDetected');
+    const executor = new Executor(fakeDriver([deadlock, null], statements), 'neo4j', silentLogger);
+    const seen: string[] = [];
+    executor.onQuery((event) => seen.push(`${event.query} ${event.mode} ${event.rows}`));
+    expect(await executor.read(query('work'))).toEqual([{ answer: 42 }]);
+    expect(statements).toEqual(['AUTOCOMMIT work', 'AUTOCOMMIT work']);
+    expect(seen).toEqual(['test.work READ 1']);
+  });
+
+  it('gives up reading after retryMs, with the same error as a managed transaction', async () => {
+    const deadlock = neo4jError('Neo.TransientError.Transaction.DeadlockDetected');
+    const executor = new Executor(
+      fakeDriver([deadlock, deadlock, deadlock], []),
+      'neo4j',
+      silentLogger,
+      500,
+      150,
+    );
+    const failure = await executor.read(query('work')).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'TRANSIENT_ERROR', status: 503 });
   });
 
   it('turns a transient failure that outlasted the retries into TRANSIENT_ERROR (503, retry after 1 s)', async () => {
