@@ -50,7 +50,7 @@ describe('the tag catalogue', () => {
       name: `${u} renamed`,
     });
     const { tag } = await db.services.tags.createTag({
-      name: 'Gift buyer',
+      name: `${u} gift buyer`, // unique: it ends up in a shared category
       categoryId: child.id,
       kind: TagKind.MANUAL,
     });
