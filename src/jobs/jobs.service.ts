@@ -16,7 +16,7 @@ export interface JobProgress {
 const ABANDONED_AFTER_MS = 10 * 60_000;
 
 /** What a job's next progress report throws once its API instance is stopping. */
-export class JobInterrupted extends Error {}
+class JobInterrupted extends Error {}
 
 /**
  * Long-running work with progress recorded in the graph, so any API instance can report it. The work runs in

@@ -35,7 +35,7 @@ import {
   withDefaults,
 } from './common.mjs';
 import { PORTRAIT_QUERY, load, sampleIdentifiers } from './read.mjs';
-import { chunks } from './write.mjs';
+import { chunks, sendBatches } from './write.mjs';
 
 const NAME = 'memory';
 
@@ -108,32 +108,6 @@ async function startApi(env) {
       }
     },
   };
-}
-
-/** Posts `batches` to /v1/batch from `senders` loops until `until` passes or the batches run out. */
-async function sendUntil(url, trackerKey, batches, senders, until) {
-  const queue = [...batches];
-  const tally = { requests: 0, accepted: 0, failed: 0, failures: [] };
-  const authorization = `Basic ${Buffer.from(`${trackerKey}:`).toString('base64')}`;
-  await Promise.all(
-    Array.from({ length: senders }, async () => {
-      for (let batch = queue.shift(); batch && Date.now() < until; batch = queue.shift()) {
-        const response = await fetch(`${url}/v1/batch`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization },
-          body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
-        });
-        const body = await response.json().catch(() => ({}));
-        tally.requests += 1;
-        if (response.status === 200) tally.accepted += body.accepted;
-        else {
-          tally.failed += batch.length;
-          if (tally.failures.length < 5) tally.failures.push(`${response.status} ${JSON.stringify(body)}`);
-        }
-      }
-    }),
-  );
-  return tally;
 }
 
 /** `count` graphql-ws subscribers of every segment's changes; counts what they receive. */
@@ -257,12 +231,12 @@ export async function run(given = {}) {
     const samples = [];
     const sampler = setInterval(() => samples.push(memoryOf(api.pid).rssMb), 250);
     const until = Date.now() + options.duration * 1000;
-    const [reads, writes] = await Promise.all([
+    const [reads, { tally: writes }] = await Promise.all([
       load(
         { url: api.graphqlUrl, key: BENCH_ADMIN_KEY },
         { plan, connections: options.connections, seconds: options.duration },
       ),
-      sendUntil(api.url, createApiKey.secret, chunks(events, options.batch), options.senders, until),
+      sendBatches(api.url, createApiKey.secret, chunks(events, options.batch), options.senders, until),
     ]);
     clearInterval(sampler);
     const end = memoryOf(api.pid);

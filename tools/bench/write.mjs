@@ -260,8 +260,11 @@ async function portraitSetup(portrait) {
   return createKey(portrait, 'tracker');
 }
 
-/** Sends every batch to /v1/batch from `senders` concurrent loops; per-request times and Portrait's tallies. */
-export async function sendBatches(url, trackerKey, batches, senders) {
+/**
+ * Sends the batches to /v1/batch from `senders` concurrent loops, all of them or until the time `until` (ms since
+ * the epoch) has passed; per-request times and Portrait's tallies.
+ */
+export async function sendBatches(url, trackerKey, batches, senders, until = Infinity) {
   const queue = [...batches];
   const tally = {
     requests: 0,
@@ -277,7 +280,7 @@ export async function sendBatches(url, trackerKey, batches, senders) {
   const authorization = `Basic ${Buffer.from(`${trackerKey}:`).toString('base64')}`;
   await Promise.all(
     Array.from({ length: senders }, async () => {
-      for (let batch = queue.shift(); batch; batch = queue.shift()) {
+      for (let batch = queue.shift(); batch && Date.now() < until; batch = queue.shift()) {
         const started = performance.now();
         const response = await fetch(`${url}/v1/batch`, {
           method: 'POST',
