@@ -14,6 +14,8 @@ const usage = `Loads a large data set into an EMPTY graph, building what ingesti
 many times faster (see "Bulk load" in the README).
 
   npm run bulk-load -- --people N [--seed S] [--now ISO-DATE]   generated data (the demo generator)
+      [--products N] [--activity F]   catalogue size (default 300); sessions scale (default 1; 0.3 gives
+                                      about 10 interactions a person)
   npm run bulk-load -- <file.ndjson> [more files]               Segment-spec events, one per line
 
   --batch N   rows per write transaction (default 5000)
@@ -26,10 +28,20 @@ interface Options {
   seed: number;
   now: number;
   batch: number;
+  products: number;
+  activity: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { files: [], people: null, seed: 42, now: Date.now(), batch: 5000 };
+  const options: Options = {
+    files: [],
+    people: null,
+    seed: 42,
+    now: Date.now(),
+    batch: 5000,
+    products: 300,
+    activity: 1,
+  };
   const number = (name: string, text: string | undefined): number => {
     const value = Number(text);
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
@@ -40,7 +52,11 @@ function parseArgs(argv: string[]): Options {
     if (arg === '--people') options.people = number('--people', argv[(i += 1)]);
     else if (arg === '--seed') options.seed = number('--seed', argv[(i += 1)]);
     else if (arg === '--batch') options.batch = number('--batch', argv[(i += 1)]);
-    else if (arg === '--now') {
+    else if (arg === '--products') options.products = number('--products', argv[(i += 1)]);
+    else if (arg === '--activity') {
+      options.activity = Number(argv[(i += 1)]);
+      if (!(options.activity > 0 && options.activity <= 10)) throw new Error('--activity must be in (0, 10]');
+    } else if (arg === '--now') {
       options.now = Date.parse(argv[(i += 1)] ?? '');
       if (Number.isNaN(options.now)) throw new Error('--now must be a date, such as 2026-10-01');
     } else if (arg.startsWith('-'))
@@ -87,7 +103,14 @@ async function main(): Promise<void> {
   for (const file of options.files) statSync(file); // a missing file fails before connecting
   const events =
     options.people !== null
-      ? () => generateEvents({ people: options.people!, seed: options.seed, now: options.now })
+      ? () =>
+          generateEvents({
+            people: options.people!,
+            seed: options.seed,
+            now: options.now,
+            products: options.products,
+            activity: options.activity,
+          })
       : () => fromFiles(options.files);
   const config = loadConfig();
   const logger = createLogger('warn');

@@ -14,6 +14,11 @@ export interface GeneratorOptions {
   readonly products?: number;
   /** Fraction of people in a household that shares one tablet between several accounts. */
   readonly sharedDeviceRate?: number;
+  /**
+   * Scales every person's number of sessions (default 1, about 28 events a person); 0.3 gives about 10
+   * interactions a person, the shape issue 7 names for 1M profiles. Each person still has at least one.
+   */
+  readonly activity?: number;
 }
 
 export type SegmentEvent = Record<string, unknown>;
@@ -169,11 +174,16 @@ export function* generateEvents(options: GeneratorOptions): Generator<SegmentEve
   const start = options.now - days * dayMs;
   const products = catalogue(options.products ?? 300, random);
   const byTop = new Map<string, CatalogueProduct[]>();
-  for (const product of products) byTop.set(product.top, [...(byTop.get(product.top) ?? []), product]);
+  for (const product of products) {
+    const list = byTop.get(product.top);
+    if (list) list.push(product);
+    else byTop.set(product.top, [product]);
+  }
   const tops = [...byTop.keys()];
   const samplers = new Map([...byTop].map(([top, list]) => [top, zipfSampler(list.length, 1.1, random)]));
   const anyProduct = zipfSampler(products.length, 1.0, random);
   const sharedRate = options.sharedDeviceRate ?? 0.04;
+  const activity = options.activity ?? 1;
 
   let household: { tablet: Device; left: number } | null = null;
   let message = 0;
@@ -216,7 +226,8 @@ export function* generateEvents(options: GeneratorOptions): Generator<SegmentEve
     }
 
     // Power-law activity: most people have a few sessions, a few have very many.
-    const sessions = Math.max(1, Math.min(120, Math.floor(1 / (random() ** 1.3 + 0.02))));
+    const drawn = Math.min(120, Math.floor(1 / (random() ** 1.3 + 0.02)));
+    const sessions = Math.max(1, activity === 1 ? drawn : Math.round(drawn * activity));
     const firstDay = Math.floor(random() * days * 0.9);
     const times = Array.from(
       { length: sessions },

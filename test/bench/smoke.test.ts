@@ -25,6 +25,9 @@ interface MemoryResult {
 interface SubscriptionsResult {
   local: { deliveries: number };
 }
+interface RecommendResult {
+  queries: Array<{ name: string; alone: { count: number; meanResults: number }; loaded: { count: number } }>;
+}
 interface WriteResult {
   portrait: { accepted: number; events: number };
   bare: unknown;
@@ -155,6 +158,25 @@ describe('benchmark smoke runs', () => {
       eventsPerSecond: expect.any(Number),
     });
     expect(result.local.deliveries).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('recommend.mjs times related products, recommendations and lookalikes on a catalogue it bulk-loads', async () => {
+    await wipe(db);
+    const result = await runScript<RecommendResult>('recommend.mjs');
+    expect(result).toMatchObject({ benchmark: 'recommend', ...machineAndData, warnings: [] });
+    expect(result.queries.map((q) => q.name.split(',')[0])).toEqual([
+      'relatedProducts',
+      'relatedProducts',
+      'recommendations',
+      'lookalikes top 5',
+    ]);
+    for (const query of result.queries) {
+      expect(query.alone).toEqual(latency);
+      expect(query.loaded).toEqual(latency);
+      // Every counted request answered, and answered with something (a list, not an error).
+      expect(query.alone.count).toBeGreaterThan(0);
+      expect(query.alone.meanResults).toBeGreaterThan(0);
+    }
   }, 180_000);
 
   it('write.mjs stores the same writes through Portrait and the bare writer', async () => {

@@ -37,4 +37,25 @@ describe('demo event generator', () => {
     }
     expect([...accountsPerDevice.values()].some((set) => set.size === 4)).toBe(true);
   });
+
+  it('scales activity without dropping anyone, and spreads views over a large catalogue', () => {
+    const anonymousOf = (events: Array<Record<string, unknown>>) => new Set(events.map((e) => e.anonymousId));
+    const full = [...generateEvents({ people: 500, seed: 5, now })];
+    const light = [...generateEvents({ people: 500, seed: 5, now, activity: 0.3, products: 20_000 })];
+    // Fewer events, about in proportion (sessions are rounded and each person keeps at least one) ...
+    expect(light.length).toBeLessThan(full.length * 0.6);
+    expect(light.length).toBeGreaterThan(full.length * 0.2);
+    // ... from as many people: everyone's first device still shows up.
+    const people = (events: Array<Record<string, unknown>>) =>
+      events.filter((e) => e.type === 'page' && (e.properties as { path?: string }).path === '/').length;
+    expect(people(light)).toBeGreaterThanOrEqual(500);
+    expect(anonymousOf(light).size).toBeGreaterThanOrEqual(500);
+    const viewed = new Set(
+      light
+        .filter((e) => e.event === 'Product Viewed')
+        .map((e) => (e.properties as { product_id: string }).product_id),
+    );
+    expect(viewed.size).toBeGreaterThan(1000);
+    expect([...viewed].some((id) => Number(id.slice(4)) > 10_000)).toBe(true);
+  });
 });

@@ -304,6 +304,49 @@ export async function loadDemoData(services, { people, seed = 42, name }) {
   return loadDemoIfEmpty(services, { people, seed, logger, progress });
 }
 
+/**
+ * Bulk-loads generated people into an empty database, as `npm run bulk-load -- --people N [--products P]
+ * [--activity A]` does; resolves to the load's report with its total seconds.
+ */
+export async function bulkLoadPeople(
+  config,
+  driver,
+  { people, products = 300, activity = 1, seed = 42, name },
+) {
+  requireFromRoot('reflect-metadata'); // the services' GraphQL types need it, as in src/main.ts
+  const { Executor } = dist('db/executor.js');
+  const { applySchema } = dist('db/migrations.js');
+  const { createServices } = dist('server/services.js');
+  const { silentLogger } = dist('common/logger.js');
+  const { generateEvents } = dist('demo/generator.js');
+  const { bulkLoad } = dist('bulk/bulk-load.js');
+  await applySchema(driver, config.NEO4J_DATABASE, silentLogger);
+  const now = Date.now();
+  const services = createServices(
+    new Executor(driver, config.NEO4J_DATABASE, silentLogger),
+    config,
+    silentLogger,
+    undefined,
+    () => now,
+  );
+  const started = Date.now();
+  let last = 0;
+  const report = await bulkLoad(
+    services,
+    services.executor,
+    () => generateEvents({ people, seed, now, products, activity }),
+    {
+      progress: (phase, done, total) => {
+        if (Date.now() - last < 10_000 && done !== total) return;
+        last = Date.now();
+        log(name, `bulk load: ${phase} ${done}${total === null ? '' : `/${total}`}`);
+      },
+    },
+  );
+  await services.jobs.idle();
+  return { people, ...report, totalSeconds: Math.round((Date.now() - started) / 100) / 10 };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The report
 

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import {
   BENCH_ADMIN_KEY,
   benchConfig,
+  bulkLoadPeople,
   cli,
   createSegment,
   dataSize,
@@ -135,42 +136,6 @@ function subscribe(websocketUrl, key, count) {
   return { state, close: () => Promise.all(clients.map((c) => c.dispose())) };
 }
 
-/** Bulk-loads `people` generated people (as `npm run bulk-load -- --people N`); the report and seconds. */
-async function bulkLoadPeople(config, driver, people) {
-  requireFromRoot('reflect-metadata'); // the services' GraphQL types need it, as in src/main.ts
-  const { Executor } = dist('db/executor.js');
-  const { applySchema } = dist('db/migrations.js');
-  const { createServices } = dist('server/services.js');
-  const { silentLogger } = dist('common/logger.js');
-  const { generateEvents } = dist('demo/generator.js');
-  const { bulkLoad } = dist('bulk/bulk-load.js');
-  await applySchema(driver, config.NEO4J_DATABASE, silentLogger);
-  const now = Date.now();
-  const services = createServices(
-    new Executor(driver, config.NEO4J_DATABASE, silentLogger),
-    config,
-    silentLogger,
-    undefined,
-    () => now,
-  );
-  const started = Date.now();
-  let last = 0;
-  const report = await bulkLoad(
-    services,
-    services.executor,
-    () => generateEvents({ people, seed: 42, now }),
-    {
-      progress: (phase, done, total) => {
-        if (Date.now() - last < 10_000 && done !== total) return;
-        last = Date.now();
-        say(`bulk load: ${phase} ${done}${total === null ? '' : `/${total}`}`);
-      },
-    },
-  );
-  await services.jobs.idle();
-  return { people, ...report, totalSeconds: Math.round((Date.now() - started) / 100) / 10 };
-}
-
 /** The benchmark; resolves to the result object that the command line prints and writes. */
 export async function run(given = {}) {
   const options = withDefaults(spec, given);
@@ -186,7 +151,7 @@ export async function run(given = {}) {
   try {
     const result = await resultBase(NAME, 'API memory under load', options, driver, database);
     if ((await dataSize(driver, database)).profiles === 0 && options.people > 0) {
-      result.bulkLoad = await bulkLoadPeople(config, driver, options.people);
+      result.bulkLoad = await bulkLoadPeople(config, driver, { people: options.people, name: NAME });
     }
     result.data = await dataSize(driver, database);
     if (result.data.profiles === 0) {
