@@ -24,10 +24,12 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
+  const demoLoad = new AbortController();
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
+    demoLoad.abort();
     await portrait.stop();
     process.exit(0);
   };
@@ -35,7 +37,17 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   if (config.DEMO_DATA) {
-    await loadDemoIfEmpty(portrait.services, { people: config.DEMO_PEOPLE, logger, progress: demo });
+    try {
+      await loadDemoIfEmpty(portrait.services, {
+        people: config.DEMO_PEOPLE,
+        logger,
+        progress: demo,
+        signal: demoLoad.signal,
+      });
+    } catch (error) {
+      // A batch in flight when the server stops fails with the closed driver; the next start goes on.
+      if (!stopping) throw error;
+    }
   }
 }
 

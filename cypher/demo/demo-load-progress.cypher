@@ -1,0 +1,4 @@
+// Records how many of the demo events are applied, and when the load completed (null: not yet).
+// params: $done, $completedAt
+MATCH (d:DemoLoad {id: 'demo'})
+SET d.done = $done, d.completedAt = $completedAt
