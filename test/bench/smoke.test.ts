@@ -29,7 +29,9 @@ interface RecommendResult {
   queries: Array<{ name: string; alone: { count: number; meanResults: number }; loaded: { count: number } }>;
 }
 interface WriteResult {
-  portrait: { accepted: number; events: number };
+  portrait: { accepted: number; events: number; added?: Record<string, number> };
+  segmentSeconds?: Array<{ name: string; seconds: number }>;
+  data: { profiles: number };
   bare: unknown;
   ratio: unknown;
 }
@@ -177,6 +179,17 @@ describe('benchmark smoke runs', () => {
       expect(query.alone.count).toBeGreaterThan(0);
       expect(query.alone.meanResults).toBeGreaterThan(0);
     }
+  }, 180_000);
+
+  it('write.mjs --existing ingests into the graph as it is, after timing its segments over it', async () => {
+    const [before] = await db.cypher('MATCH (p:Profile) RETURN count(p) AS profiles');
+    expect(before!.profiles).toBeGreaterThan(0); // the recommend run's people
+    const result = await runScript<WriteResult>('write.mjs', ['--existing']);
+    expect(result).toMatchObject({ benchmark: 'write', ...machineAndData, warnings: [] });
+    expect(result.data).toMatchObject({ profiles: before!.profiles });
+    expect(result.segmentSeconds).toHaveLength(4);
+    expect(result.portrait.accepted).toBe(result.portrait.events);
+    expect(result.portrait.added).toMatchObject({ events: result.portrait.events });
   }, 180_000);
 
   it('write.mjs stores the same writes through Portrait and the bare writer', async () => {

@@ -42,6 +42,11 @@ export const spec = {
   senders: { type: 'number', default: 4, smoke: 1, help: 'concurrent senders (and bare writers)' },
   seed: { type: 'number', default: 11, help: 'seed of the event generator' },
   wipe: { type: 'boolean', default: false, help: 'allow wiping a database that holds data' },
+  existing: {
+    type: 'boolean',
+    default: false,
+    help: 'ingest into the graph as it is (no wipe, no warm-up, no bare run): stitching at that size',
+  },
 };
 
 // The segments Portrait evaluates for every changed profile: window rules, so the scheduler matters too.
@@ -333,6 +338,55 @@ export function chunks(items, size) {
   return out;
 }
 
+/**
+ * --existing: Portrait alone, ingesting into the graph as it is (say a bulk-loaded 1M profiles). The events'
+ * people share their user ids with the people of any generated data set (u0000001, ...), so on a generated
+ * graph they are returning customers on new devices: every batch stitches into existing components. The
+ * segments are created first, each timed over every profile in the graph.
+ */
+async function intoExisting(options, result, driver, database, say) {
+  const { generateEvents } = dist('demo/generator.js');
+  result.data = await dataSize(driver, database);
+  const events = [...generateEvents({ people: options.people, seed: options.seed, now: Date.now() })];
+  const portrait = await startBenchPortrait();
+  try {
+    await portrait.services.tags.installDefaults();
+    result.segmentSeconds = [];
+    for (const { name, rule } of SEGMENTS) {
+      const t = Date.now();
+      await createSegment(portrait, `bench ${name} ${Date.now()}`, rule, 3_600_000);
+      result.segmentSeconds.push({ name, seconds: Math.round((Date.now() - t) / 100) / 10 });
+      say(`segment "${name}" evaluated over the graph in ${result.segmentSeconds.at(-1).seconds} s`);
+    }
+    const trackerKey = await createKey(portrait, 'tracker');
+    const before = await stored(driver, database);
+    say(`portrait: ${events.length} events of ${options.people} people, ${options.senders} senders`);
+    const t = performance.now();
+    const sent = await sendBatches(
+      portrait.server.url,
+      trackerKey,
+      chunks(events, options.batch),
+      options.senders,
+    );
+    const seconds = (performance.now() - t) / 1000;
+    const after = await stored(driver, database);
+    result.portrait = {
+      events: events.length,
+      seconds: Math.round(seconds * 100) / 100,
+      eventsPerSecond: Math.round(sent.tally.accepted / seconds),
+      ...sent.tally,
+      requestMs: distribution(sent.requestMs),
+      added: Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - before[k]])),
+    };
+    for (const failure of sent.tally.failures) result.warnings.push(`portrait request failed: ${failure}`);
+    say(`portrait: ${result.portrait.eventsPerSecond} events/s`);
+  } finally {
+    await portrait.stop();
+  }
+  result.seconds = Math.round((Date.now() - Date.parse(result.startedAt)) / 100) / 10;
+  return result;
+}
+
 /** The benchmark; resolves to the result object that the command line prints and writes. */
 export async function run(given = {}) {
   const options = withDefaults(spec, given);
@@ -357,6 +411,7 @@ export async function run(given = {}) {
       driver,
       database,
     );
+    if (options.existing) return await intoExisting(options, result, driver, database, say);
     const { records } = await driver.executeQuery('MATCH (n) RETURN count(n) AS n', {}, { database });
     if (records[0].get('n') > 0 && !options.wipe) {
       throw new Error(
@@ -475,6 +530,35 @@ export async function run(given = {}) {
 /** The report as markdown. */
 export function markdown(result) {
   const { portrait: p, bare: b } = result;
+  if (!b) {
+    return [
+      reportHeader(result),
+      `- events: ${p.events} generated events of ${result.options.people} people (seed ${result.options.seed}), batches of ${result.options.batch}, ${result.options.senders} concurrent senders, into the graph as it was`,
+      '',
+      markdownTable(
+        ['segment created', 'evaluated over every profile, s'],
+        result.segmentSeconds.map((x) => [x.name, x.seconds]),
+      ),
+      '',
+      markdownTable(
+        ['writer', 'events/s', 'events', 'seconds', 'notes'],
+        [
+          [
+            'portrait /v1/batch',
+            p.eventsPerSecond,
+            p.accepted,
+            p.seconds,
+            `request p50 ${p.requestMs.p50} ms, p99 ${p.requestMs.p99} ms; rejected ${p.rejected}, duplicates ${p.duplicates}, failed ${p.failed}`,
+          ],
+        ],
+      ),
+      '',
+      `Added to the graph: ${Object.entries(p.added)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}`,
+      ...(result.warnings.length ? ['', ...result.warnings.map((w) => `**WARNING**: ${w}`)] : []),
+    ].join('\n');
+  }
   const stored = Object.keys(p.stored).map((k) => [k, p.stored[k], b.stored[k]]);
   return [
     reportHeader(result),
