@@ -92,6 +92,14 @@ export class RecommendationsRepository {
     return (await this.executor.read(query, { after, first })).map((row) => row.id as string);
   }
 
+  /** A page of the products pending phase 2, with the profiles engaged with each. */
+  async pendingPage(after: string, first: number): Promise<Array<{ id: string; engaged: number }>> {
+    return (await this.executor.read(Q.pendingProducts, { after, first })).map((row) => ({
+      id: row.id as string,
+      engaged: Number(row.engaged),
+    }));
+  }
+
   async backlog(): Promise<boolean> {
     const [row] = await this.executor.read(Q.refreshBacklog);
     return row?.waiting === true;

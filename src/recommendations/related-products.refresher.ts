@@ -33,6 +33,30 @@ interface RefreshState {
 export type RefreshMode = 'dirty' | 'all' | 'rebuild';
 
 /**
+ * Cuts a page of products into the batches of phase 2: consecutive products whose engaged profiles add up to
+ * at most `budget`, a product above it alone.
+ */
+export function engagementBatches(
+  page: ReadonlyArray<{ id: string; engaged: number }>,
+  budget: number,
+): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let load = 0;
+  for (const { id, engaged } of page) {
+    if (current.length > 0 && load + engaged > budget) {
+      batches.push(current);
+      current = [];
+      load = 0;
+    }
+    current.push(id);
+    load += engaged;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
  * Keeps RELATED edges, product statistics and popular lists current.
  *
  * - `refreshDirty`: products whose engagement changed since the last refresh (marked by the settle step)
@@ -180,14 +204,16 @@ export class RelatedProductsRefresher {
       shrink: this.settings.supportShrink,
     };
     for (let after = ''; ;) {
-      const ids = await this.repository.marked('pending', after, batch);
-      if (ids.length === 0) break;
-      after = ids.at(-1)!;
-      await this.executor.writeTx('recommendations.refreshRelated', async (tx) => {
-        const rows = await this.repository.coEngagement(tx, ids, now, halfLifeMs(this.settings));
-        await this.repository.writeRelated(tx, this.plan(rows, engaged, now, options), options.k, now);
-      });
-      await progress.advance(ids.length);
+      const page = await this.repository.pendingPage(after, batch);
+      if (page.length === 0) break;
+      after = page.at(-1)!.id;
+      for (const ids of engagementBatches(page, this.settings.refreshEngagementBudget)) {
+        await this.executor.writeTx('recommendations.refreshRelated', async (tx) => {
+          const rows = await this.repository.coEngagement(tx, ids, now, halfLifeMs(this.settings));
+          await this.repository.writeRelated(tx, this.plan(rows, engaged, now, options), options.k, now);
+        });
+        await progress.advance(ids.length);
+      }
     }
     await this.repository.writePopularLists(now, halfLifeMs(this.settings), this.settings.popularPerScope);
 

@@ -25,6 +25,13 @@ export interface RecommendationSettings {
   readonly supportShrink: number;
   /** Products recomputed per transaction by the refresh job. */
   readonly refreshBatchSize: number;
+  /**
+   * Most engaged profiles behind one transaction of the refresh's second phase: its work grows with them
+   * (each is followed to all its products), so a batch of best-sellers is cut short, and a product above
+   * the budget goes alone. Without it the first batch of a 1M-profile graph (its 50 best-sellers, 1.6M
+   * engaged profiles) outlasted the 5-minute transaction timeout and was retried forever.
+   */
+  readonly refreshEngagementBudget: number;
   /** Length of the stored popular lists (overall and per top-level category). */
   readonly popularPerScope: number;
   /** The full refresh (exact lifts and top-K lists) runs when the last one is older than this. */
@@ -59,6 +66,7 @@ export const DEFAULT_RECOMMENDATION_SETTINGS: RecommendationSettings = {
   minSupport: 2,
   supportShrink: 1,
   refreshBatchSize: 50,
+  refreshEngagementBudget: 50_000,
   popularPerScope: 50,
   fullRefreshAfterMs: DAY_MS,
   recommendationSources: 20,

@@ -118,6 +118,29 @@ describe('related products', () => {
       { productId: A.product_id, score: 0.070014, support: 1, confidence: 1, lift: 1.333333 },
     ]);
     expect(await related({ product_id: `${u}-never-seen` })).toBeNull();
+
+    // Batches cut by engagement (here every product alone) give the same lists, the same figures.
+    const alone = createRecommendationServices(
+      {
+        executor: db.executor,
+        logger: silentLogger,
+        jobs: db.services.jobs,
+        tags: db.services.tags,
+        segments: db.services.segments,
+        consent: db.services.privacy.policy,
+      },
+      { ...settings, refreshEngagementBudget: 1 },
+    );
+    await db.cypher('MATCH (:Product)-[r:RELATED]->(:Product) DELETE r');
+    const again = await alone.recommendations.refresh(false);
+    await db.services.jobs.idle();
+    expect(await db.services.jobs.job(again.id)).toMatchObject({ state: 'SUCCEEDED' });
+    expect((await related(A))!.map((r) => [r.productId, r.score, r.support])).toEqual([
+      [B.product_id, 0.538968, 2],
+      [C.product_id, 0.070014, 1],
+    ]);
+    expect((await related(B))!.map((r) => [r.productId, r.score])).toEqual([[A.product_id, 0.538968]]);
+    expect((await related(C))!.map((r) => [r.productId, r.score])).toEqual([[A.product_id, 0.070014]]);
   });
 
   it('recommends related products with the reason, never what the profile bought', async () => {
