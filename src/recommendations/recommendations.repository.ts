@@ -86,10 +86,9 @@ export class RecommendationsRepository {
     await tx.run(Q.writeEngagement, { ...write, now });
   }
 
-  /** Up to `first` product ids marked dirty or pending, in id order after `after`. */
-  async marked(mark: 'dirty' | 'pending', after: string, first: number): Promise<string[]> {
-    const query = mark === 'dirty' ? Q.dirtyProducts : Q.pendingProducts;
-    return (await this.executor.read(query, { after, first })).map((row) => row.id as string);
+  /** Up to `first` product ids marked dirty, in id order after `after`. */
+  async dirtyPage(after: string, first: number): Promise<string[]> {
+    return (await this.executor.read(Q.dirtyProducts, { after, first })).map((row) => row.id as string);
   }
 
   /** A page of the products pending phase 2, with the profiles engaged with each. */

@@ -185,7 +185,7 @@ export class RelatedProductsRefresher {
     // Phase 1: statistics of every dirty product, so that phase 2 sees them all current.
     let products = 0;
     for (let after = ''; ;) {
-      const ids = await this.repository.marked('dirty', after, batch);
+      const ids = await this.repository.dirtyPage(after, batch);
       if (ids.length === 0) break;
       after = ids.at(-1)!;
       await this.executor.writeTx('recommendations.refreshStats', (tx) =>

@@ -70,18 +70,6 @@ const LOOKALIKES = `query ($ids: [ID!], $first: Int) {
   lookalikes(seed: { profileIds: $ids }, first: $first) { profile { id } score reasons }
 }`;
 
-/** mulberry32, as the generator's: the same seed gives the same samples. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function rows(driver, database, query, params = {}) {
   const { records } = await driver.executeQuery(query, params, { database });
   return records.map((r) => r.toObject());
@@ -213,7 +201,7 @@ export async function run(given = {}) {
     result.data.engagedEdges = Number(engaged);
 
     say('sampling products, profiles and seeds');
-    const random = prng(options.seed);
+    const random = dist('demo/generator.js').prng(options.seed);
     const input = await samples(driver, database, options, random);
     result.data.productsWithRelatedList = input.productsWithList;
 
