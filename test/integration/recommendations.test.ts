@@ -24,12 +24,9 @@ const settings = { ...DEFAULT_RECOMMENDATION_SETTINGS, minSupport: 1 };
 let db: TestDb;
 let portrait: RecommendationServices;
 
-beforeAll(async () => {
-  db = await openTestDb();
-  // Lifts divide by the number of engaged profiles in the whole database: start from an empty one.
-  await wipe(db);
-  await db.services.tags.installDefaults();
-  portrait = createRecommendationServices(
+/** Portrait's recommendation services on the test database with `given` settings. */
+const withSettings = (given: typeof settings) =>
+  createRecommendationServices(
     {
       executor: db.executor,
       logger: silentLogger,
@@ -38,8 +35,15 @@ beforeAll(async () => {
       segments: db.services.segments,
       consent: db.services.privacy.policy,
     },
-    settings,
+    given,
   );
+
+beforeAll(async () => {
+  db = await openTestDb();
+  // Lifts divide by the number of engaged profiles in the whole database: start from an empty one.
+  await wipe(db);
+  await db.services.tags.installDefaults();
+  portrait = withSettings(settings);
   registerSettleSteps(db.services.changes, portrait);
 });
 afterAll(async () => {
@@ -120,17 +124,7 @@ describe('related products', () => {
     expect(await related({ product_id: `${u}-never-seen` })).toBeNull();
 
     // Batches cut by engagement (here every product alone) give the same lists, the same figures.
-    const alone = createRecommendationServices(
-      {
-        executor: db.executor,
-        logger: silentLogger,
-        jobs: db.services.jobs,
-        tags: db.services.tags,
-        segments: db.services.segments,
-        consent: db.services.privacy.policy,
-      },
-      { ...settings, refreshEngagementBudget: 1 },
-    );
+    const alone = withSettings({ ...settings, refreshEngagementBudget: 1 });
     await db.cypher('MATCH (:Product)-[r:RELATED]->(:Product) DELETE r');
     const again = await alone.recommendations.refresh(false);
     await db.services.jobs.idle();
