@@ -101,8 +101,8 @@ export async function loadDemoIfEmpty(
   const started = Date.now();
   let lastLog = 0;
   let applied = 0;
-  let index = 0;
   const remaining = (function* () {
+    let index = 0;
     for (const event of generateEvents(generatorOptions)) if (index++ >= resumeAt) yield event;
   })();
   for (const batch of batches<SegmentEvent>(remaining, options.batchSize ?? 500)) {
@@ -114,10 +114,7 @@ export async function loadDemoIfEmpty(
     const result = await ingest.ingest(batch);
     applied += result.accepted;
     progress.done += batch.length;
-    await executor.write(Q.demoLoadProgress, {
-      done: progress.done,
-      completedAt: progress.done >= total ? Date.now() : null,
-    });
+    await executor.write(Q.demoLoadProgress, { done: progress.done, completedAt: null });
     if (Date.now() - lastLog > 2000 || progress.done === total) {
       lastLog = Date.now();
       const rate = Math.round((progress.done - resumeAt) / Math.max(0.001, (Date.now() - started) / 1000));
@@ -129,8 +126,7 @@ export async function loadDemoIfEmpty(
       });
     }
   }
-  // Completed above with the last batch, unless there was none left (a load stopped just before recording it).
-  if (resumeAt === total) await executor.write(Q.demoLoadProgress, { done: total, completedAt: Date.now() });
+  await executor.write(Q.demoLoadProgress, { done: total, completedAt: Date.now() });
   progress.state = 'loaded';
   logger.info('demo data loaded', { events: applied, seconds: Math.round((Date.now() - started) / 1000) });
   return applied;

@@ -227,7 +227,7 @@ export function* generateEvents(options: GeneratorOptions): Generator<SegmentEve
 
     // Power-law activity: most people have a few sessions, a few have very many.
     const drawn = Math.min(120, Math.floor(1 / (random() ** 1.3 + 0.02)));
-    const sessions = Math.max(1, activity === 1 ? drawn : Math.round(drawn * activity));
+    const sessions = Math.max(1, Math.round(drawn * activity));
     const firstDay = Math.floor(random() * days * 0.9);
     const times = Array.from(
       { length: sessions },

@@ -311,6 +311,13 @@ export async function sendBatches(url, trackerKey, batches, senders, until = Inf
   return { tally, requestMs };
 }
 
+/** sendBatches of `events` in batches of options.batch from options.senders senders, with the seconds taken. */
+async function timedSend(url, trackerKey, events, options) {
+  const started = performance.now();
+  const sent = await sendBatches(url, trackerKey, chunks(events, options.batch), options.senders);
+  return { ...sent, seconds: (performance.now() - started) / 1000 };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 /** What each writer leaves in the database: the writes both do, and those only Portrait does. */
@@ -361,14 +368,7 @@ async function intoExisting(options, result, driver, database, say) {
     const trackerKey = await createKey(portrait, 'tracker');
     const before = await stored(driver, database);
     say(`portrait: ${events.length} events of ${options.people} people, ${options.senders} senders`);
-    const t = performance.now();
-    const sent = await sendBatches(
-      portrait.server.url,
-      trackerKey,
-      chunks(events, options.batch),
-      options.senders,
-    );
-    const seconds = (performance.now() - t) / 1000;
+    const { seconds, ...sent } = await timedSend(portrait.server.url, trackerKey, events, options);
     const after = await stored(driver, database);
     result.portrait = {
       events: events.length,
@@ -442,14 +442,7 @@ export async function run(given = {}) {
         const stop = portrait.services.executor.onQuery((event) => {
           if (event.query === 'ingest.claimEvents') attempts += 1;
         });
-        const t = performance.now();
-        const sent = await sendBatches(
-          portrait.server.url,
-          trackerKey,
-          chunks(set, options.batch),
-          options.senders,
-        );
-        const seconds = (performance.now() - t) / 1000;
+        const { seconds, ...sent } = await timedSend(portrait.server.url, trackerKey, set, options);
         stop();
         // One write transaction per request.
         const transactions = chunks(set, options.batch).length;
