@@ -196,7 +196,10 @@ export class RelatedProductsRefresher {
     }
     progress.total(products * 2 + profiles);
 
-    // Phase 2: related lists, and the relations of other products towards them.
+    // Phase 2: related lists, and (for dirty products only) the relations of other products towards them.
+    // A full refresh recomputes every list from one snapshot, so patching lists it rewrites anyway is wasted:
+    // at 1M profiles one best-seller's patches reached 63,439 other lists and outlasted the transaction timeout.
+    const patch = mode === 'dirty';
     const engaged = await this.repository.engagedProfiles();
     const options: AssociationOptions = {
       k: this.settings.relatedPerProduct,
@@ -210,7 +213,12 @@ export class RelatedProductsRefresher {
       for (const ids of engagementBatches(page, this.settings.refreshEngagementBudget)) {
         await this.executor.writeTx('recommendations.refreshRelated', async (tx) => {
           const rows = await this.repository.coEngagement(tx, ids, now, halfLifeMs(this.settings));
-          await this.repository.writeRelated(tx, this.plan(rows, engaged, now, options), options.k, now);
+          await this.repository.writeRelated(
+            tx,
+            this.plan(rows, engaged, now, options, patch),
+            options.k,
+            now,
+          );
         });
         await progress.advance(ids.length);
       }
@@ -228,12 +236,16 @@ export class RelatedProductsRefresher {
     return `${products} products refreshed over ${engaged} engaged profiles${mode === 'rebuild' ? ` (${profiles} profiles rebuilt)` : ''}`;
   }
 
-  /** The writes of one phase-2 batch: each product's new list, and the patches to other products' lists. */
+  /**
+   * The writes of one phase-2 batch: each product's new list, and with `patch` the patches to other products'
+   * lists.
+   */
   private plan(
     rows: readonly CoEngagementRow[],
     engaged: number,
     now: number,
     options: AssociationOptions,
+    patch: boolean,
   ): {
     lists: Array<{ id: string; related: Relation[] }>;
     write: Array<{ from: string; to: string; figures: RelationFigures }>;
@@ -270,6 +282,7 @@ export class RelatedProductsRefresher {
         stats: stats(o.id, o.engagedProfiles, o.norm, o.statsAt),
       }));
       lists.push({ id: row.id, related: relatedList(a, others, engaged, options) });
+      if (!patch) continue;
       const patches = reversePatches(a, others, row.pointing, engaged, options, inBatch);
       write.push(...patches.write);
       drop.push(...patches.drop);
