@@ -48,6 +48,11 @@ export interface AssociationOptions {
   readonly k: number;
   readonly minSupport: number;
   readonly shrink: number;
+  /**
+   * A relation towards a refreshed product that its list holds already is rewritten only when its support or
+   * co-purchases changed or its score moved by more than this fraction (see `reversePatches`).
+   */
+  readonly tolerance: number;
 }
 
 const round = (value: number): number => Math.round(value * 1e6) / 1e6;
@@ -89,8 +94,8 @@ export interface CoEngaged extends PairSums {
   /** Its current related list: length and lowest score (null when empty). */
   readonly relatedCount: number;
   readonly relatedMinScore: number | null;
-  /** Whether its list holds A now. */
-  readonly pointsBack: boolean;
+  /** Its relation towards A as its list holds it now; null when the list does not hold A. */
+  readonly back: Pick<RelationFigures, 'score' | 'support' | 'bothBought'> | null;
 }
 
 /** A's related list: the top `k` of the products engaged together with it, by score. */
@@ -108,6 +113,19 @@ export function relatedList(
     .slice(0, options.k);
 }
 
+/** Whether a stored relation's figures differ from the new ones by more than drift within `tolerance`. */
+function moved(
+  stored: Pick<RelationFigures, 'score' | 'support' | 'bothBought'>,
+  figures: RelationFigures,
+  tolerance: number,
+): boolean {
+  return (
+    stored.support !== figures.support ||
+    stored.bothBought !== figures.bothBought ||
+    Math.abs(figures.score - stored.score) > tolerance * stored.score
+  );
+}
+
 export interface ReversePatches {
   /** B→A edges to write (new or with new figures). */
   readonly write: ReadonlyArray<{ from: string; to: string; figures: RelationFigures }>;
@@ -123,6 +141,11 @@ export interface ReversePatches {
  * exists is rewritten; one that does not is added when A now beats the lowest of B's list (or the list is
  * short), and the list is trimmed back to k; an edge to A that no longer has the support is dropped.
  * Products in `recomputed` get their own lists rewritten in this batch and are left alone.
+ *
+ * An existing edge whose support and co-purchases are unchanged and whose score moved by at most
+ * `options.tolerance` (relative) is left as it is: a best-seller shares profiles with tens of thousands of
+ * products, and each new profile of its changes the cosine of every pair a little. Those small drifts (and the
+ * lift's, which follows A's engaged profiles) wait for the full refresh.
  */
 export function reversePatches(
   a: ProductStats,
@@ -142,9 +165,10 @@ export function reversePatches(
     if (recomputed.has(id) || id === a.id) continue;
     const figures = relationFigures(b.stats, a, b, profiles, options.shrink);
     const qualifies = b.support >= options.minSupport && figures.score > 0;
-    if (b.pointsBack) {
-      if (qualifies) write.push({ from: id, to: a.id, figures });
-      else drop.push({ from: id, to: a.id });
+    if (b.back) {
+      if (!qualifies) drop.push({ from: id, to: a.id });
+      else if (moved(b.back, figures, options.tolerance)) write.push({ from: id, to: a.id, figures });
+      else continue;
       touched.add(id);
     } else if (
       qualifies &&

@@ -205,6 +205,7 @@ export class RelatedProductsRefresher {
       k: this.settings.relatedPerProduct,
       minSupport: this.settings.minSupport,
       shrink: this.settings.supportShrink,
+      tolerance: this.settings.patchTolerance,
     };
     for (let after = ''; ;) {
       const page = await this.repository.pendingPage(after, batch);
@@ -278,7 +279,7 @@ export class RelatedProductsRefresher {
         dot: o.dot,
         relatedCount: o.relatedCount,
         relatedMinScore: o.relatedMinScore,
-        pointsBack: o.pointsBack,
+        back: o.back,
         stats: stats(o.id, o.engagedProfiles, o.norm, o.statsAt),
       }));
       lists.push({ id: row.id, related: relatedList(a, others, engaged, options) });

@@ -32,6 +32,12 @@ export interface RecommendationSettings {
    * engaged profiles) outlasted the 5-minute transaction timeout and was retried forever.
    */
   readonly refreshEngagementBudget: number;
+  /**
+   * The incremental refresh rewrites another product's relation towards a changed product only when their
+   * shared profiles or co-purchases changed or the score moved by more than this fraction; the full refresh
+   * corrects smaller drifts. Without it every refresh of a best-seller at 1M profiles rewrote ~63,000 lists.
+   */
+  readonly patchTolerance: number;
   /** Length of the stored popular lists (overall and per top-level category). */
   readonly popularPerScope: number;
   /** The full refresh (exact lifts and top-K lists) runs when the last one is older than this. */
@@ -67,6 +73,7 @@ export const DEFAULT_RECOMMENDATION_SETTINGS: RecommendationSettings = {
   supportShrink: 1,
   refreshBatchSize: 50,
   refreshEngagementBudget: 50_000,
+  patchTolerance: 0.01,
   popularPerScope: 50,
   fullRefreshAfterMs: DAY_MS,
   recommendationSources: 20,

@@ -218,6 +218,26 @@ describe('related products', () => {
     expect(await refreshed()).toBeNull();
   });
 
+  it('patches a relation towards a changed product only when it moved by more than the tolerance', async () => {
+    const score = async (from: typeof A, to: typeof A) =>
+      (await related(from))!.find((r) => r.productId === to.product_id)!.score;
+    const lenient = withSettings({ ...settings, patchTolerance: 100 });
+    // A new viewer of C moves the cosine of A and C but not their shared profiles (P3 alone).
+    await ingest(view(`${u}-p5`, T + HOUR, C));
+    const before = await score(A, C);
+    expect(await lenient.recommendations.refresher.refreshDirty()).not.toBeNull();
+    await db.services.jobs.idle();
+    const fresh = await score(C, A);
+    expect(fresh).not.toBe(before);
+    expect(await score(A, C)).toBe(before);
+
+    // The same with the default tolerance: A's relation towards C is rewritten, equal to C's towards A.
+    await ingest(view(`${u}-p6`, T + HOUR, C));
+    expect(await refreshed()).toMatchObject({ state: 'SUCCEEDED' });
+    expect(await score(A, C)).toBe(await score(C, A));
+    expect(await score(A, C)).not.toBe(fresh);
+  });
+
   it('keeps engagement on live profiles only when profiles merge', async () => {
     const anonymous = `${u}-anon`;
     const user = `${u}-merge`;

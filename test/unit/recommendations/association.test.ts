@@ -36,7 +36,7 @@ const withB: CoEngaged = {
   dot: 30,
   relatedCount: 0,
   relatedMinScore: null,
-  pointsBack: false,
+  back: null,
 };
 const withC: CoEngaged = {
   stats: C,
@@ -45,7 +45,7 @@ const withC: CoEngaged = {
   dot: 3,
   relatedCount: 0,
   relatedMinScore: null,
-  pointsBack: false,
+  back: null,
 };
 
 describe('association figures', () => {
@@ -72,7 +72,7 @@ describe('association figures', () => {
   });
 
   it('keeps the top k above the minimum support, best first', () => {
-    const options = { k: 50, minSupport: 1, shrink: 1 };
+    const options = { k: 50, minSupport: 1, shrink: 1, tolerance: 0.01 };
     expect(relatedList(A, [withC, withB], N, options).map((r) => r.id)).toEqual(['B', 'C']);
     expect(relatedList(A, [withC, withB], N, { ...options, minSupport: 2 }).map((r) => r.id)).toEqual(['B']);
     expect(relatedList(A, [withC, withB], N, { ...options, k: 1 }).map((r) => r.id)).toEqual(['B']);
@@ -92,13 +92,15 @@ describe('association figures', () => {
 });
 
 describe('reverse patches', () => {
-  const options = { k: 2, minSupport: 1, shrink: 1 };
+  const options = { k: 2, minSupport: 1, shrink: 1, tolerance: 0.01 };
+  // B's list holds A with the figures of one shared profile fewer than now.
+  const stale = { score: 0.4, support: 1, bothBought: 1 };
 
   it('rewrites an existing relation towards A and adds one that beats the lowest of a full list', () => {
     const patches = reversePatches(
       A,
       [
-        { ...withB, pointsBack: true, relatedCount: 2, relatedMinScore: 0.9 },
+        { ...withB, back: stale, relatedCount: 2, relatedMinScore: 0.9 },
         { ...withC, relatedCount: 2, relatedMinScore: 0.05 },
       ],
       ['B'],
@@ -129,7 +131,7 @@ describe('reverse patches', () => {
   it('drops relations towards A that lost their support, and skips products recomputed in the batch', () => {
     const patches = reversePatches(
       A,
-      [{ ...withC, pointsBack: true }, withB],
+      [{ ...withC, back: { score: 0.07, support: 1, bothBought: 0 } }, withB],
       ['C', 'D', 'B'],
       N,
       { ...options, minSupport: 2 },
@@ -141,5 +143,34 @@ describe('reverse patches', () => {
       { from: 'D', to: 'A' },
     ]);
     expect(patches.touched).toEqual(['C', 'D']);
+  });
+
+  it('leaves a relation whose support and co-purchases hold and whose score drifted within the tolerance', () => {
+    const drift = (score: number, change: Partial<typeof stale> = {}) =>
+      reversePatches(
+        A,
+        [
+          {
+            ...withB,
+            back: { score, support: 2, bothBought: 1, ...change },
+            relatedCount: 2,
+            relatedMinScore: 0.3,
+          },
+        ],
+        ['B'],
+        N,
+        options,
+        new Set(),
+      );
+    // The new score is 0.538968: 0.535 is 0.74 % off, 0.53 is 1.7 % off.
+    expect(drift(0.535)).toEqual({ write: [], drop: [], touched: [] });
+    expect(drift(0.53).touched).toEqual(['B']);
+    expect(drift(0.538968, { support: 3 }).write).toEqual([
+      { from: 'B', to: 'A', figures: expect.objectContaining({ score: 0.538968, support: 2 }) },
+    ]);
+    expect(drift(0.538968, { bothBought: 0 }).touched).toEqual(['B']);
+    expect(
+      reversePatches(A, [{ ...withB, back: stale }], ['B'], N, { ...options, tolerance: 1 }, new Set()).write,
+    ).toHaveLength(1);
   });
 });
