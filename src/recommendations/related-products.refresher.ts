@@ -99,10 +99,19 @@ export class RelatedProductsRefresher {
 
   /**
    * What a scheduler calls each tick: a rebuild when there never was one, a full refresh when the last is
-   * older than `fullRefreshAfterMs`, else the dirty products. Null when nothing was started.
+   * older than `fullRefreshAfterMs`, else the dirty products. Null when nothing was started, and for
+   * `failedRetryAfterMs` after a refresh failed: a refresh that outlasts the transaction timeout fails the
+   * same way each time, and restarting it every tick kept the database busy for nothing.
    */
   tick(now = Date.now()): Promise<Job | null> {
     return this.startOnce(async () => {
+      const last = await this.jobs.latestFor(REFRESH_SUBJECT);
+      if (
+        last?.state === JobState.FAILED &&
+        last.finishedAt !== null &&
+        now - last.finishedAt.getTime() < this.settings.failedRetryAfterMs
+      )
+        return null;
       const state = await this.state();
       if (state.rebuiltAt === null) return this.start('rebuild');
       if (state.fullAt === null || now - state.fullAt > this.settings.fullRefreshAfterMs)

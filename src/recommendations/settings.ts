@@ -42,6 +42,8 @@ export interface RecommendationSettings {
   readonly popularPerScope: number;
   /** The full refresh (exact lifts and top-K lists) runs when the last one is older than this. */
   readonly fullRefreshAfterMs: number;
+  /** After a refresh failed, the scheduler starts none for this long (`refreshRelatedProducts` still can). */
+  readonly failedRetryAfterMs: number;
   /** A profile's strongest engagements whose related products become candidates. */
   readonly recommendationSources: number;
   /** Nearest lookalikes whose purchases become candidates. */
@@ -76,6 +78,7 @@ export const DEFAULT_RECOMMENDATION_SETTINGS: RecommendationSettings = {
   patchTolerance: 0.01,
   popularPerScope: 50,
   fullRefreshAfterMs: DAY_MS,
+  failedRetryAfterMs: 15 * 60_000,
   recommendationSources: 20,
   neighbours: 20,
   lookalikeWeight: 1,

@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/common/logger';
 import { scalarsMap } from '../../src/common/scalars';
 import { RecommendationsService } from '../../src/recommendations/recommendations.service';
 import { createRecommendationLoaders } from '../../src/recommendations/recommendations.loaders';
+import { REFRESH_SUBJECT } from '../../src/recommendations/related-products.refresher';
 import { DEFAULT_RECOMMENDATION_SETTINGS } from '../../src/recommendations/settings';
 import {
   createRecommendationServices,
@@ -328,5 +329,26 @@ describe('the GraphQL fields', () => {
       message: 'first must be a whole number from 0 to 50 (got 51)',
       extensions: { code: 'BAD_USER_INPUT', argument: 'first', max: 50 },
     });
+  });
+});
+
+describe('the scheduled refresh', () => {
+  it('is not restarted every tick after it failed, only once failedRetryAfterMs has passed', async () => {
+    const failed = await db.services.jobs.start(
+      'recommendations.refresh.all',
+      'a refresh that outlasted the transaction timeout',
+      () => Promise.reject(new Error('transaction timed out')),
+      REFRESH_SUBJECT,
+    );
+    await db.services.jobs.idle();
+    expect(await db.services.jobs.job(failed.id)).toMatchObject({ state: 'FAILED' });
+    const refresher = portrait.recommendations.refresher;
+    const now = Date.now();
+    expect(await refresher.tick(now)).toBeNull();
+    expect(await refresher.tick(now + settings.failedRetryAfterMs - 60_000)).toBeNull();
+    const next = await refresher.tick(now + settings.failedRetryAfterMs + 1);
+    expect(next).not.toBeNull();
+    await db.services.jobs.idle();
+    expect(await db.services.jobs.job(next!.id)).toMatchObject({ state: 'SUCCEEDED' });
   });
 });
