@@ -108,13 +108,15 @@ export class RecommendationsRepository {
     await tx.run(Q.refreshStats, { ids, now, halfLifeMs });
   }
 
+  /** Phase 2's read; with `patch` false the relations towards each product are not read (back null). */
   async coEngagement(
     tx: TxRunner,
     ids: readonly string[],
     now: number,
     halfLifeMs: number,
+    patch: boolean,
   ): Promise<CoEngagementRow[]> {
-    return (await tx.run(Q.coEngagement, { ids, now, halfLifeMs })) as unknown as CoEngagementRow[];
+    return (await tx.run(Q.coEngagement, { ids, now, halfLifeMs, patch })) as unknown as CoEngagementRow[];
   }
 
   async writeRelated(
