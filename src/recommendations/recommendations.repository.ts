@@ -16,6 +16,7 @@ const Q = defineQueries('recommendations', [
   'clean-merged-engagement',
   'mark-products-dirty',
   'write-popular-lists',
+  'write-category-engagement',
   'related-of-products',
   'recommendation-inputs',
 ] as const);
@@ -152,6 +153,11 @@ export class RecommendationsRepository {
 
   async writePopularLists(now: number, halfLifeMs: number, size: number): Promise<void> {
     await this.executor.write(Q.writePopularLists, { now, halfLifeMs, size });
+  }
+
+  /** Stores each category's engaged profiles (its products' and its subcategories', summed). */
+  async writeCategoryEngagement(): Promise<void> {
+    await this.executor.write(Q.writeCategoryEngagement);
   }
 
   /** The related products of each product in order; null for a product that does not exist. */

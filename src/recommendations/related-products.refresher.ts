@@ -57,7 +57,7 @@ export function engagementBatches(
 }
 
 /**
- * Keeps RELATED edges, product statistics and popular lists current.
+ * Keeps RELATED edges, product and category statistics and popular lists current.
  *
  * - `refreshDirty`: products whose engagement changed since the last refresh (marked by the settle step)
  *   get their related lists recomputed, and the relations of other products towards them patched.
@@ -234,6 +234,7 @@ export class RelatedProductsRefresher {
       }
     }
     await this.repository.writePopularLists(now, halfLifeMs(this.settings), this.settings.popularPerScope);
+    await this.repository.writeCategoryEngagement();
 
     const state = await this.state();
     await this.models.saveState(

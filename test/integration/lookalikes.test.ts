@@ -3,6 +3,7 @@ import { graphql } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { silentLogger } from '../../src/common/logger';
 import { scalarsMap } from '../../src/common/scalars';
+import { LookalikesRepository } from '../../src/lookalikes/lookalikes.repository';
 import type { LookalikeSeedInput } from '../../src/lookalikes/lookalikes.service';
 import { createRecommendationLoaders } from '../../src/recommendations/recommendations.loaders';
 import { DEFAULT_RECOMMENDATION_SETTINGS } from '../../src/recommendations/settings';
@@ -106,6 +107,22 @@ async function refusal(seed: LookalikeSeedInput, first = 10): Promise<Record<str
 }
 
 describe('lookalikes', () => {
+  it('reads how common a category is from the sums the last refresh stored on it', async () => {
+    const populations = await new LookalikesRepository(db.executor).populations({
+      tagIds: [],
+      productIds: [shoe.product_id],
+      categories: ['Sports/Running', 'Home/Kitchen', 'Home/Kitchen/Cookware'],
+    });
+    // Shoe and sock: engaged by the 12 seeds, 4 runners and the private profile; the pan by 20 cooks and 3
+    // small buyers, the kettle by the 20 cooks. A category sums its products, below it too.
+    expect(Object.fromEntries(populations.categories)).toEqual({
+      'Sports/Running': 34,
+      'Home/Kitchen': 43,
+      'Home/Kitchen/Cookware': 23,
+    });
+    expect(populations.products.get(shoe.product_id)).toBe(17);
+  });
+
   it('finds the profiles most like the seed profiles, with reasons, never a seed nor a refusal', async () => {
     const matches = await portrait.lookalikes.lookalikes({ profileIds: seedIds() }, 5);
     expect(new Set(matches.slice(0, 4).map((m) => m.profileId))).toEqual(new Set(runners.map(id)));
