@@ -1,5 +1,7 @@
 import { defineQueries } from '../db/cypher';
 import type { Executor, TxRunner } from '../db/executor';
+import type { Product } from '../products/product.type';
+import { toProduct } from '../products/products.repository';
 import type { CoEngaged, Relation, RelationFigures } from './association';
 import type { Engagement, EngagementEvent } from './engagement';
 
@@ -160,10 +162,24 @@ export class RecommendationsRepository {
     await this.executor.write(Q.writeCategoryEngagement);
   }
 
-  /** The related products of each product in order; null for a product that does not exist. */
-  async relatedOf(ids: readonly string[], first: number): Promise<Array<RelatedRow[] | null>> {
+  /**
+   * The related products of each product in order, with the related products themselves; null for a product
+   * that does not exist.
+   */
+  async relatedOf(
+    ids: readonly string[],
+    first: number,
+  ): Promise<Array<{ related: RelatedRow[]; products: Product[] } | null>> {
     const rows = await this.executor.read(Q.relatedOfProducts, { ids, first });
-    const byId = new Map(rows.map((row) => [row.id as string, row.related as RelatedRow[]]));
+    const byId = new Map(
+      rows.map((row) => [
+        row.id as string,
+        {
+          related: row.related as RelatedRow[],
+          products: (row.products as Array<Record<string, unknown>>).map(toProduct),
+        },
+      ]),
+    );
     return ids.map((id) => byId.get(id) ?? null);
   }
 

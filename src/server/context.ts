@@ -53,7 +53,7 @@ export function createContext(services: Services, config: Config, viewer: Viewer
       products,
       tags,
       segments,
-      recommendations: createRecommendationLoaders(services.repositories.recommendations),
+      recommendations: createRecommendationLoaders(services.repositories.recommendations, products.product),
     },
   };
 }

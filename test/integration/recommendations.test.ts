@@ -278,10 +278,33 @@ describe('the GraphQL fields', () => {
     const contextValue = {
       ...base,
       services: { ...base.services, ...portrait },
-      loaders: { ...base.loaders, recommendations: createRecommendationLoaders(portrait.repository) },
+      loaders: {
+        ...base.loaders,
+        recommendations: createRecommendationLoaders(portrait.repository, base.loaders.products.product),
+      },
     };
     return graphql({ schema, source, variableValues: variables, contextValue });
   };
+
+  it('answers relatedProducts with the related products’ own fields in one round trip', async () => {
+    const statements: string[] = [];
+    const stop = db.executor.onQuery((event) => statements.push(event.query));
+    const result = await run(
+      `query ($a: ID!) { relatedProducts(productId: $a, first: 1) { product { id name category } score } }`,
+      { a: A.product_id },
+    );
+    stop();
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      relatedProducts: [
+        {
+          product: { id: B.product_id, name: 'Trail Shoe B', category: 'Sports/Running/Shoes' },
+          score: 0.538968,
+        },
+      ],
+    });
+    expect(statements).toEqual(['recommendations.relatedOfProducts']);
+  });
 
   it('answer relatedProducts, Product.related and recommendations with the default first', async () => {
     const result = await run(
