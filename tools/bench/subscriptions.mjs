@@ -7,14 +7,19 @@
 // Latency of one delivery = when a subscriber received the change - when the /v1/batch request that caused
 // it returned. The request returns once its transaction has committed, so this is an upper bound of the time
 // since commit... except that Portrait announces changes right after the commit and before it answers, so a
-// delivery may beat the response home: small negative latencies are real, not a clock error (one process,
-// one monotonic clock). The time since the request was sent is reported too (`fromSendMs`).
+// delivery may beat the response home: small negative latencies are real, not a clock error. The time since
+// the commit (from Portrait's commit hook) and since the request was sent are reported too.
+//
+// The subscribers and the sender run in a worker thread (subscription-clients.mjs): they are other machines in
+// production, and in the server's event loop their parsing of every delivery would delay the server's own work.
+// They still share the cores. Times are absolute (timeOrigin + now) so the two threads' clocks compare.
 //
 //   npm run build && node tools/neo4j.mjs run --fresh -- node tools/bench/subscriptions.mjs [--redis]
 //
-// With --redis the same is measured again with REDIS_URL set and two Portrait instances in this process on
+// With --redis the same is measured again with REDIS_URL set and two Portrait instances in this thread on
 // one Neo4j: subscribers on one, the sender on the other, so every change crosses Redis.
 
+import { Worker } from 'node:worker_threads';
 import {
   cli,
   createKey,
@@ -26,7 +31,6 @@ import {
   markdownTable,
   ratio,
   reportHeader,
-  requireFromRoot,
   resultBase,
   startBenchPortrait,
   withDefaults,
@@ -60,12 +64,6 @@ export const spec = {
   redisUrl: { type: 'string', default: 'redis://127.0.0.1:6379', help: 'Redis for --redis' },
 };
 
-const SUBSCRIPTION = `subscription ($segmentId: ID!) {
-  segmentMembershipChanged(segmentId: $segmentId) { cursor change profileId }
-}`;
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Identify events through the ingestion service, in batches (setting up the pool, not measured). */
 async function ingestAll(portrait, events) {
   for (let i = 0; i < events.length; i += 500)
@@ -77,8 +75,6 @@ async function ingestAll(portrait, events) {
  * without Redis). Resolves to the latency figures.
  */
 async function measure(options, subscriberSide, senderSide, label) {
-  const { createClient } = requireFromRoot('graphql-ws');
-  const WebSocket = requireFromRoot('ws');
   const say = (message) => log(NAME, `${label}: ${message}`);
   const runId = `bench-${label}-${Date.now().toString(36)}`;
   const pool = Math.max(10, Math.trunc(options.pool || options.rate * 5));
@@ -117,217 +113,52 @@ async function measure(options, subscriberSide, senderSide, label) {
   const trackerKey = await createKey(senderSide, 'tracker');
   const dashboardKey = await createKey(subscriberSide, 'dashboard');
 
-  // Toggles sent, and the pending ones per profile and direction, in order (changes of one profile arrive in
-  // log order, so the first pending toggle is the one a change answers).
-  const toggles = []; // { sentAt, returnedAt, ok }
-  const pending = new Map();
-  const byCursor = new Map();
-  const deliveries = []; // triples: toggle index (-1: unmatched), received at, committed at (NaN: unknown)
-  let received = 0;
-  const onChange = ({ cursor, change, profileId }) => {
-    const now = performance.now();
-    received += 1;
-    let toggle = byCursor.get(cursor);
-    if (toggle === undefined) {
-      toggle = pending.get(`${profileId}|${change}`)?.shift() ?? -1;
-      byCursor.set(cursor, toggle);
-    }
-    deliveries.push(toggle, now, committedAt.get(cursor) ?? Number.NaN);
-  };
   // The exact commit: the sender's instance announces each committed transaction's segment changes right after
-  // its commit (and before it answers the request); this process can listen there. A cursor is the change's seq.
+  // its commit (and before it answers the request); this thread can listen there. A cursor is the change's seq.
+  // Absolute times, to compare with the client thread's.
   const committedAt = new Map();
   const stopListening = senderSide.services.changes.onCommitted((settlement) => {
-    const now = performance.now();
+    const now = performance.timeOrigin + performance.now();
     for (const c of settlement.segmentChanges)
       if (c.segmentId === segmentId) committedAt.set(String(c.seq), now);
   });
 
-  say(`connecting ${options.subscribers} subscribers`);
-  const clients = [];
-  const errors = [];
-  let connected = 0;
-  for (let i = 0; i < options.subscribers; i += 1) {
-    const client = createClient({
-      url: subscriberSide.server.websocketUrl,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: { authorization: `Bearer ${dashboardKey}` },
-      on: { connected: () => (connected += 1) },
-    });
-    clients.push(client);
-    client.subscribe(
-      { query: SUBSCRIPTION, variables: { segmentId } },
-      {
-        next: (message) => {
-          if (message.errors) errors.push(JSON.stringify(message.errors).slice(0, 300));
-          else onChange(message.data.segmentMembershipChanged);
-        },
-        error: (error) => errors.push(String(error?.message ?? error?.reason ?? error)),
-        complete: () => {},
-      },
-    );
-  }
-
-  const trackerAuth = `Basic ${Buffer.from(`${trackerKey}:`).toString('base64')}`;
-  const state = new Map(users.map((u) => [u, false]));
-  let inFlight = 0;
-  let accepted = 0;
-  let failedRequests = 0;
-  const requestMs = [];
-  const send = async (batchUsers) => {
-    const events = [];
-    const mine = [];
-    for (const user of batchUsers) {
-      const value = !state.get(user);
-      state.set(user, value);
-      events.push(identify(user, value));
-      const key = `${profileOf.get(user)}|${value ? 'ENTERED' : 'EXITED'}`;
-      const index = toggles.push({ sentAt: 0, returnedAt: null, ok: false }) - 1;
-      if (!pending.has(key)) pending.set(key, []);
-      pending.get(key).push(index);
-      mine.push({ index, key, user, value });
-    }
-    inFlight += 1;
-    const sentAt = performance.now();
-    for (const t of mine) toggles[t.index].sentAt = sentAt;
-    try {
-      const response = await fetch(`${senderSide.server.url}/v1/batch`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: trackerAuth },
-        body: JSON.stringify({ batch: events }),
-      });
-      const returnedAt = performance.now();
-      const body = await response.json().catch(() => ({}));
-      requestMs.push(returnedAt - sentAt);
-      if (response.status !== 200 || body.accepted !== events.length) {
-        throw new Error(`${response.status} ${JSON.stringify(body).slice(0, 200)}`);
-      }
-      accepted += events.length;
-      for (const t of mine) Object.assign(toggles[t.index], { returnedAt, ok: true });
-    } catch (error) {
-      failedRequests += 1;
-      if (errors.length < 20) errors.push(`send: ${error?.message ?? error}`);
-      // A failed request changes nothing: forget its toggles.
-      for (const t of mine) {
-        state.set(t.user, !t.value);
-        const queue = pending.get(t.key);
-        const at = queue?.indexOf(t.index) ?? -1;
-        if (at !== -1) queue.splice(at, 1);
-      }
-    } finally {
-      inFlight -= 1;
-    }
-  };
-
+  say(`connecting ${options.subscribers} subscribers (in a worker thread, with the sender)`);
+  const worker = new Worker(new URL('./subscription-clients.mjs', import.meta.url), {
+    workerData: {
+      options,
+      websocketUrl: subscriberSide.server.websocketUrl,
+      batchUrl: `${senderSide.server.url}/v1/batch`,
+      segmentId,
+      users,
+      profileOf: [...profileOf],
+      dashboardKey,
+      trackerKey,
+      runId,
+    },
+  });
   try {
-    for (const deadline = Date.now() + 30_000; connected < options.subscribers;) {
-      if (Date.now() > deadline)
-        throw new Error(`only ${connected} of ${options.subscribers} subscribers connected`);
-      await sleep(50);
-    }
-    // A first change that every subscriber must see before the clock starts: subscriptions are live.
-    await send([users[0]]);
-    for (const deadline = Date.now() + 30_000; received < options.subscribers;) {
-      if (Date.now() > deadline) {
-        throw new Error(
-          `only ${received} of ${options.subscribers} subscribers saw the first change: ${errors.slice(0, 3)}`,
-        );
-      }
-      await sleep(20);
-    }
-    const reset = () => {
-      toggles.length = 0;
-      deliveries.length = 0;
-      pending.clear();
-      byCursor.clear();
-      committedAt.clear();
-      requestMs.length = 0;
-      accepted = 0;
-      failedRequests = 0;
-    };
-    const perBatch = Math.max(1, Math.round((options.rate * options.interval) / 1000));
-    // Steady sending: one batch every `interval` ms on a fixed schedule, never waiting for the previous one.
-    const sendFor = async (seconds) => {
-      const started = performance.now();
-      const sends = [];
-      let skipped = 0;
-      for (let tick = 0; ; tick += 1) {
-        const due = started + tick * options.interval;
-        if (due - started >= seconds * 1000) break;
-        const wait = due - performance.now();
-        if (wait > 0) await sleep(wait);
-        if (inFlight >= options.maxInFlight) {
-          skipped += 1;
-          continue;
-        }
-        const batchUsers = [];
-        for (let i = 0; i < perBatch; i += 1) {
-          batchUsers.push(users[next]);
-          next = next === pool ? 1 : next + 1;
-        }
-        sends.push(send(batchUsers));
-      }
-      await Promise.all(sends);
-      return { sendingSeconds: (performance.now() - started) / 1000, skipped };
-    };
-    const expectedNow = () => toggles.filter((t) => t.ok).length * options.subscribers;
-    const matched = () => deliveries.filter((_, i) => i % 3 === 0 && deliveries[i] !== -1).length;
-    const drain = async (seconds) => {
-      const expected = expectedNow();
-      for (const deadline = Date.now() + seconds * 1000; matched() < expected && Date.now() < deadline;) {
-        await sleep(100);
-      }
-      return expected;
-    };
-    let next = 1;
-    reset();
-    if (options.warmup > 0) {
-      say(`warming up for ${options.warmup} s`);
-      await sendFor(options.warmup);
-      await drain(options.drain);
-      reset();
-    }
-
-    say(`${perBatch} events every ${options.interval} ms for ${options.duration} s`);
-    const { sendingSeconds, skipped } = await sendFor(options.duration);
-    const expected = await drain(options.drain);
-
-    const latency = [];
-    const fromSend = [];
+    const outcome = await new Promise((resolve, reject) => {
+      worker.on('message', (message) => {
+        if (message.type === 'say') say(message.message);
+        else if (message.type === 'done') resolve(message);
+        else if (message.type === 'failed') reject(new Error(message.message));
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) =>
+        reject(new Error(`the client thread exited (code ${code}) before it reported`)),
+      );
+    });
+    const { cursors, receivedAt } = outcome.delivered;
     const fromCommit = [];
-    let unmatched = 0;
-    for (let i = 0; i < deliveries.length; i += 3) {
-      const toggle = toggles[deliveries[i]];
-      if (!toggle?.ok) {
-        unmatched += 1;
-        continue;
-      }
-      latency.push(deliveries[i + 1] - toggle.returnedAt);
-      fromSend.push(deliveries[i + 1] - toggle.sentAt);
-      if (!Number.isNaN(deliveries[i + 2])) fromCommit.push(deliveries[i + 1] - deliveries[i + 2]);
+    for (let i = 0; i < cursors.length; i += 1) {
+      const at = committedAt.get(cursors[i]);
+      if (at !== undefined) fromCommit.push(receivedAt[i] - at);
     }
-    return {
-      subscribers: options.subscribers,
-      eventsSent: toggles.length,
-      eventsAccepted: accepted,
-      eventsPerSecond: Math.round(accepted / sendingSeconds),
-      targetEventsPerSecond: options.rate,
-      skippedTicks: skipped,
-      failedRequests,
-      requestMs: distribution(requestMs),
-      deliveriesExpected: expected,
-      deliveries: latency.length,
-      missing: expected - latency.length,
-      unmatched,
-      latencyMs: distribution(latency),
-      fromSendMs: distribution(fromSend),
-      fromCommitMs: distribution(fromCommit),
-      errors: errors.slice(0, 10),
-    };
+    return { ...outcome.result, fromCommitMs: distribution(fromCommit) };
   } finally {
     stopListening();
-    await Promise.all(clients.map((c) => c.dispose()));
+    await worker.terminate();
   }
 }
 
