@@ -2,7 +2,7 @@ import { defineQueries } from '../db/cypher';
 import type { Executor, TxRunner } from '../db/executor';
 import type { Product } from '../products/product.type';
 import { toProduct } from '../products/products.repository';
-import type { CoEngaged, Relation, RelationFigures } from './association';
+import type { AssociationOptions, CoEngaged, Relation, RelationFigures } from './association';
 import type { Engagement, EngagementEvent } from './engagement';
 
 const Q = defineQueries('recommendations', [
@@ -111,15 +111,30 @@ export class RecommendationsRepository {
     await tx.run(Q.refreshStats, { ids, now, halfLifeMs });
   }
 
-  /** Phase 2's read; with `patch` false the relations towards each product are not read (back null). */
+  /**
+   * Phase 2's read; with `patch` false the relations towards each product are not read (back null). Only the
+   * products that can enter a list or change one come back (see co-engagement.cypher): the best `2 × k` with
+   * the support, and with `patch` those whose list holds the product or would take it.
+   */
   async coEngagement(
     tx: TxRunner,
     ids: readonly string[],
     now: number,
     halfLifeMs: number,
     patch: boolean,
+    options: Pick<AssociationOptions, 'k' | 'minSupport' | 'shrink'>,
   ): Promise<CoEngagementRow[]> {
-    return (await tx.run(Q.coEngagement, { ids, now, halfLifeMs, patch })) as unknown as CoEngagementRow[];
+    const { k, minSupport, shrink } = options;
+    return (await tx.run(Q.coEngagement, {
+      ids,
+      now,
+      halfLifeMs,
+      patch,
+      k,
+      best: 2 * k,
+      minSupport,
+      shrink,
+    })) as unknown as CoEngagementRow[];
   }
 
   async writeRelated(

@@ -222,7 +222,14 @@ export class RelatedProductsRefresher {
       after = page.at(-1)!.id;
       for (const ids of engagementBatches(page, this.settings.refreshEngagementBudget)) {
         await this.executor.writeTx('recommendations.refreshRelated', async (tx) => {
-          const rows = await this.repository.coEngagement(tx, ids, now, halfLifeMs(this.settings), patch);
+          const rows = await this.repository.coEngagement(
+            tx,
+            ids,
+            now,
+            halfLifeMs(this.settings),
+            patch,
+            options,
+          );
           await this.repository.writeRelated(
             tx,
             this.plan(rows, engaged, now, options, patch),

@@ -355,6 +355,52 @@ describe('the GraphQL fields', () => {
   });
 });
 
+describe('a refresh over products engaged together with many others', () => {
+  it('reads only the pairs that can enter a list and keeps the same lists', async () => {
+    // H is viewed together with seven products: Y1 by seven profiles, Y2 by six, ..., Y7 by one.
+    const k = unique('rec-k');
+    const hub = { product_id: `${k}-H`, name: 'Hub', category: 'Sports/Running/Shoes', price: 100 };
+    const ys = [1, 2, 3, 4, 5, 6, 7].map((i) => ({ ...hub, product_id: `${k}-Y${i}`, name: `Y${i}` }));
+    const events = ys.flatMap((_, i) => [
+      view(`${k}-q${i}`, T, hub),
+      ...ys.slice(0, i + 1).map((y) => view(`${k}-q${i}`, T + 1000, y)),
+    ]);
+    await ingest(...events);
+    const lists = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          [hub, ...ys].map(async (p) => [p.product_id, (await related(p))?.slice(0, 2) ?? null] as const),
+        ),
+      );
+
+    const full = await portrait.recommendations.refresh(false);
+    await db.services.jobs.idle();
+    expect(await db.services.jobs.job(full.id)).toMatchObject({ state: 'SUCCEEDED' });
+    const whole = await lists();
+    expect(whole[hub.product_id]!.map((r) => [r.productId, r.support])).toEqual([
+      [ys[0]!.product_id, 7],
+      [ys[1]!.product_id, 6],
+    ]);
+
+    // Lists of two: the statement returns at most the best four pairs of each product (none of the others
+    // could enter a list of two), and the lists are the first two of the longer ones, figure for figure.
+    const short = withSettings({ ...settings, relatedPerProduct: 2 });
+    const read = await db.executor.writeTx('test.coEngagement', (tx) =>
+      short.repository.coEngagement(tx, [hub.product_id], Date.now(), 90 * 24 * HOUR, false, {
+        k: 2,
+        minSupport: settings.minSupport,
+        shrink: settings.supportShrink,
+      }),
+    );
+    expect(read[0]!.others.map((o) => o.id)).toEqual(ys.slice(0, 4).map((y) => y.product_id));
+    await db.cypher('MATCH (:Product)-[r:RELATED]->(:Product) DELETE r');
+    const again = await short.recommendations.refresh(false);
+    await db.services.jobs.idle();
+    expect(await db.services.jobs.job(again.id)).toMatchObject({ state: 'SUCCEEDED' });
+    expect(await lists()).toEqual(whole);
+  });
+});
+
 describe('the scheduled refresh', () => {
   it('is not restarted every tick after it failed, only once failedRetryAfterMs has passed', async () => {
     const failed = await db.services.jobs.start(
