@@ -9,10 +9,12 @@
 // (tens of thousands of products, each row a map the refresh held in memory). Each pair's score is computed here
 // as association.ts computes it (cosine of the decayed weights × support / (support + $shrink), rounded to 1e-6)
 // and the pair is returned when it is among the $best (twice the list length) best that have the support, or,
-// with $patch, when the other product's list holds a relation towards this one or the pair would enter that
-// list. Node computes every figure again and picks the list itself; $best leaves room for a score that rounds
-// differently here (Java's pow against V8's) without changing the list.
-// params: $ids: product ids, $now, $halfLifeMs, $patch, $k: list length, $best, $minSupport, $shrink
+// with $patch, when the other product's list would change: it holds a relation towards this one that lost the
+// support or moved (by more than $tolerance, see association.ts `moved`), or it does not and would take one.
+// The ids of the other lists that hold a relation that stays as it is come back as `held`, so that Node does
+// not take them for relations to drop. Node computes every figure again and decides itself; $best and the
+// margins on scores leave room for a score that rounds differently here (Java's pow against V8's).
+// params: $ids: product ids, $now, $halfLifeMs, $patch, $k: list length, $best, $minSupport, $shrink, $tolerance
 UNWIND $ids AS id
 MATCH (a:Product {id: id})
 REMOVE a.relatedPending
@@ -39,15 +41,20 @@ CALL {
     engagedProfiles: coalesce(b.engagedProfiles, 0), norm: coalesce(b.engagementNorm, 0.0), statsAt: b.statsAt,
     relatedCount: coalesce(b.relatedCount, 0), relatedMinScore: b.relatedMinScore, back: back,
     qualifies: support >= $minSupport AND score > 0,
-    patches: $patch AND (back IS NOT NULL OR (support >= $minSupport AND score > 0 AND (
-      coalesce(b.relatedCount, 0) < $k OR b.relatedMinScore IS NULL OR score >= b.relatedMinScore - 0.000001)))
+    patches: $patch AND CASE WHEN back IS NOT NULL
+      THEN support < $minSupport OR score <= 0 OR back.support <> support OR back.bothBought <> bothBought
+        OR abs(score - back.score) > $tolerance * back.score - 0.000002
+      ELSE support >= $minSupport AND score > 0 AND (coalesce(b.relatedCount, 0) < $k OR b.relatedMinScore IS NULL
+        OR score >= b.relatedMinScore - 0.000001) END
   }) AS pairs
   WITH pairs, [i IN range(0, size(pairs) - 1) WHERE pairs[i].qualifies][..toInteger($best)] AS best
   WITH pairs, coalesce(best[-1], -1) AS last
-  UNWIND [i IN range(0, size(pairs) - 1) WHERE (i <= last AND pairs[i].qualifies) OR pairs[i].patches | pairs[i]] AS o
-  RETURN collect(o {.id, .support, .bothBought, .dot, .engagedProfiles, .norm, .statsAt, .relatedCount,
+  WITH [p IN pairs WHERE p.back IS NOT NULL AND NOT p.patches | p.id] AS held,
+    [i IN range(0, size(pairs) - 1) WHERE (i <= last AND pairs[i].qualifies) OR pairs[i].patches | pairs[i]] AS kept
+  UNWIND CASE WHEN kept = [] THEN [null] ELSE kept END AS o
+  RETURN held, collect(o {.id, .support, .bothBought, .dot, .engagedProfiles, .norm, .statsAt, .relatedCount,
     .relatedMinScore, .back}) AS others
 }
 RETURN a.id AS id, coalesce(a.engagedProfiles, 0) AS engagedProfiles, coalesce(a.engagementNorm, 0.0) AS norm,
-  a.statsAt AS statsAt, others,
+  a.statsAt AS statsAt, others, held,
   CASE WHEN $patch THEN COLLECT { MATCH (b:Product)-[:RELATED]->(a) RETURN b.id } ELSE [] END AS pointing

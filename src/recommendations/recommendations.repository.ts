@@ -47,6 +47,8 @@ export interface CoEngagementRow {
     Omit<CoEngaged, 'stats'> & { id: string; engagedProfiles: number; norm: number; statsAt: number | null }
   >;
   pointing: string[];
+  /** Products whose lists hold a relation towards it that stays as it is (not in `others`). */
+  held: string[];
 }
 
 /** A related product as the API reads it. */
@@ -114,7 +116,8 @@ export class RecommendationsRepository {
   /**
    * Phase 2's read; with `patch` false the relations towards each product are not read (back null). Only the
    * products that can enter a list or change one come back (see co-engagement.cypher): the best `2 × k` with
-   * the support, and with `patch` those whose list holds the product or would take it.
+   * the support, and with `patch` those whose list would change (the ids of lists holding the product that stay
+   * as they are come back as `held`).
    */
   async coEngagement(
     tx: TxRunner,
@@ -122,9 +125,9 @@ export class RecommendationsRepository {
     now: number,
     halfLifeMs: number,
     patch: boolean,
-    options: Pick<AssociationOptions, 'k' | 'minSupport' | 'shrink'>,
+    options: Pick<AssociationOptions, 'k' | 'minSupport' | 'shrink' | 'tolerance'>,
   ): Promise<CoEngagementRow[]> {
-    const { k, minSupport, shrink } = options;
+    const { k, minSupport, shrink, tolerance } = options;
     return (await tx.run(Q.coEngagement, {
       ids,
       now,
@@ -134,6 +137,7 @@ export class RecommendationsRepository {
       best: 2 * k,
       minSupport,
       shrink,
+      tolerance,
     })) as unknown as CoEngagementRow[];
   }
 

@@ -301,7 +301,10 @@ export class RelatedProductsRefresher {
       }));
       lists.push({ id: row.id, related: relatedList(a, others, engaged, options) });
       if (!patch) continue;
-      const patches = reversePatches(a, others, row.pointing, engaged, options, inBatch);
+      // Lists holding A that stay as they are did not come back in `others`: they are not relations to drop.
+      const held = new Set(row.held);
+      const pointing = row.pointing.filter((id) => !held.has(id));
+      const patches = reversePatches(a, others, pointing, engaged, options, inBatch);
       write.push(...patches.write);
       drop.push(...patches.drop);
       for (const id of patches.touched) touched.add(id);

@@ -390,6 +390,7 @@ describe('a refresh over products engaged together with many others', () => {
         k: 2,
         minSupport: settings.minSupport,
         shrink: settings.supportShrink,
+        tolerance: settings.patchTolerance,
       }),
     );
     expect(read[0]!.others.map((o) => o.id)).toEqual(ys.slice(0, 4).map((y) => y.product_id));
