@@ -28,6 +28,9 @@ interface SubscriptionsResult {
 interface RecommendResult {
   queries: Array<{ name: string; alone: { count: number; meanResults: number }; loaded: { count: number } }>;
 }
+interface RefreshResult {
+  refresh: { job: { state: string } | null; lists: number; peakRssMb: number };
+}
 interface WriteResult {
   portrait: { accepted: number; events: number; added?: Record<string, number> };
   segmentSeconds?: Array<{ name: string; seconds: number }>;
@@ -178,6 +181,17 @@ describe('benchmark smoke runs', () => {
       // Every counted request answered, and answered with something (a list, not an error).
       expect(query.alone.count).toBeGreaterThan(0);
       expect(query.alone.meanResults).toBeGreaterThan(0);
+    }
+  }, 180_000);
+
+  it('refresh.mjs times a full and an incremental related-products refresh over the graph as it is', async () => {
+    for (const mode of ['all', 'dirty']) {
+      const result = await runScript<RefreshResult>('refresh.mjs', ['--mode', mode]);
+      expect(result).toMatchObject({ benchmark: 'refresh', ...machineAndData, warnings: [] });
+      // The recommend run's catalogue has co-engaged products; --dirty-top (smoke: 5) marks some changed.
+      expect(result.refresh.job).toMatchObject({ state: 'SUCCEEDED' });
+      expect(result.refresh.lists).toBeGreaterThan(0);
+      expect(result.refresh.peakRssMb).toBeGreaterThan(0);
     }
   }, 180_000);
 
