@@ -8,13 +8,13 @@
 // Only the products that can matter are returned: a best-seller is engaged together with most of the catalogue
 // (tens of thousands of products, each row a map the refresh held in memory). Each pair's score is computed here
 // as association.ts computes it (cosine of the decayed weights × support / (support + $shrink), rounded to 1e-6)
-// and the pair is returned when it is among the $best (twice the list length) best that have the support, or,
+// and the pair is returned when it is among the 2 × $k (twice the list length) best that have the support, or,
 // with $patch, when the other product's list would change: it holds a relation towards this one that lost the
 // support or moved (by more than $tolerance, see association.ts `moved`), or it does not and would take one.
 // The ids of the other lists that hold a relation that stays as it is come back as `held`, so that Node does
-// not take them for relations to drop. Node computes every figure again and decides itself; $best and the
+// not take them for relations to drop. Node computes every figure again and decides itself; the 2 × $k and the
 // margins on scores leave room for a score that rounds differently here (Java's pow against V8's).
-// params: $ids: product ids, $now, $halfLifeMs, $patch, $k: list length, $best, $minSupport, $shrink, $tolerance
+// params: $ids: product ids, $now, $halfLifeMs, $patch, $k: list length, $minSupport, $shrink, $tolerance
 UNWIND $ids AS id
 MATCH (a:Product {id: id})
 REMOVE a.relatedPending
@@ -47,10 +47,11 @@ CALL {
       ELSE support >= $minSupport AND score > 0 AND (coalesce(b.relatedCount, 0) < $k OR b.relatedMinScore IS NULL
         OR score >= b.relatedMinScore - 0.000001) END
   }) AS pairs
-  WITH pairs, [i IN range(0, size(pairs) - 1) WHERE pairs[i].qualifies][..toInteger($best)] AS best
+  WITH pairs, [i IN range(0, size(pairs) - 1) WHERE pairs[i].qualifies][..toInteger(2 * $k)] AS best
   WITH pairs, coalesce(best[-1], -1) AS last
   WITH [p IN pairs WHERE p.back IS NOT NULL AND NOT p.patches | p.id] AS held,
     [i IN range(0, size(pairs) - 1) WHERE (i <= last AND pairs[i].qualifies) OR pairs[i].patches | pairs[i]] AS kept
+  // One row even when nothing is kept: `held` groups the rows below, and no row would drop the product.
   UNWIND CASE WHEN kept = [] THEN [null] ELSE kept END AS o
   RETURN held, collect(o {.id, .support, .bothBought, .dot, .engagedProfiles, .norm, .statsAt, .relatedCount,
     .relatedMinScore, .back}) AS others

@@ -134,7 +134,6 @@ export class RecommendationsRepository {
       halfLifeMs,
       patch,
       k,
-      best: 2 * k,
       minSupport,
       shrink,
       tolerance,
