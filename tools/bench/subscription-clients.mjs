@@ -6,7 +6,7 @@
 // Times are absolute (performance.timeOrigin + performance.now(), milliseconds), so that the main thread's
 // commit times compare with this thread's delivery times.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { distribution, requireFromRoot } from './common.mjs';
 
 const SUBSCRIPTION = `subscription ($segmentId: ID!) {
@@ -14,6 +14,21 @@ const SUBSCRIPTION = `subscription ($segmentId: ID!) {
 }`;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Identify events that set the benchmark's trait, with message ids `<prefix>1`, `<prefix>2`, ... (the main thread
+ * creates the pool's profiles with one prefix, this thread flips them with another).
+ */
+export function identifyEvents(prefix) {
+  let messages = 0;
+  return (userId, value) => ({
+    type: 'identify',
+    messageId: `${prefix}${(messages += 1)}`,
+    userId,
+    traits: { bench_live: value },
+    timestamp: new Date().toISOString(),
+  });
+}
 const clock = () => performance.timeOrigin + performance.now();
 
 async function measure({
@@ -31,14 +46,7 @@ async function measure({
   const WebSocket = requireFromRoot('ws');
   const pool = users.length - 1;
   const profiles = new Map(profileOf);
-  let messages = 0;
-  const identify = (userId, value) => ({
-    type: 'identify',
-    messageId: `${runId}-w${(messages += 1)}`,
-    userId,
-    traits: { bench_live: value },
-    timestamp: new Date().toISOString(),
-  });
+  const identify = identifyEvents(`${runId}-w`);
 
   // Toggles sent, and the pending ones per profile and direction, in order (changes of one profile arrive in
   // log order, so the first pending toggle is the one a change answers).
@@ -253,7 +261,9 @@ async function measure({
   }
 }
 
-measure(workerData).then(
-  (outcome) => parentPort.postMessage({ type: 'done', ...outcome }),
-  (error) => parentPort.postMessage({ type: 'failed', message: String(error?.stack ?? error) }),
-);
+// Imported by the main thread for identifyEvents; measures only as the worker.
+if (!isMainThread)
+  measure(workerData).then(
+    (outcome) => parentPort.postMessage({ type: 'done', ...outcome }),
+    (error) => parentPort.postMessage({ type: 'failed', message: String(error?.stack ?? error) }),
+  );

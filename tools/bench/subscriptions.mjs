@@ -35,6 +35,7 @@ import {
   startBenchPortrait,
   withDefaults,
 } from './common.mjs';
+import { identifyEvents } from './subscription-clients.mjs';
 
 const NAME = 'subscriptions';
 
@@ -79,15 +80,7 @@ async function measure(options, subscriberSide, senderSide, label) {
   const runId = `bench-${label}-${Date.now().toString(36)}`;
   const pool = Math.max(10, Math.trunc(options.pool || options.rate * 5));
   const users = Array.from({ length: pool + 1 }, (_, i) => `${runId}-u${i}`);
-  const timestamp = () => new Date().toISOString();
-  let messages = 0;
-  const identify = (userId, value) => ({
-    type: 'identify',
-    messageId: `${runId}-m${(messages += 1)}`,
-    userId,
-    traits: { bench_live: value },
-    timestamp: timestamp(),
-  });
+  const identify = identifyEvents(`${runId}-m`);
 
   // The pool's profiles exist before the segment, all outside it.
   say(`creating ${users.length} profiles`);
