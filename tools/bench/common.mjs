@@ -153,6 +153,13 @@ export function machine() {
   };
 }
 
+/** VmRSS and VmHWM (peak) of a process, in MB. */
+export function memoryOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
 /** Neo4j's version and memory settings (null where the server does not say). */
 export async function neo4jInfo(driver, database) {
   const info = {

@@ -12,7 +12,7 @@
 // people of another seed (--write-people), so writes stitch, tag and segment as in production.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ import {
   isMain,
   log,
   markdownTable,
+  memoryOf,
   reportHeader,
   requireFromRoot,
   resultBase,
@@ -63,13 +64,6 @@ function freePort() {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** VmRSS and VmHWM (peak) of a process, in MB. */
-function memoryOf(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
 /** Starts `node dist/src/main.js` on a free port; resolves once /health answers 200. */

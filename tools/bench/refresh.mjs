@@ -9,7 +9,6 @@
 // and embedding first, dirty only the products whose engagement changed (what the scheduler does every tick);
 // --dirty-top N first marks the N most popular products changed, as a burst of events on best-sellers would.
 
-import { readFileSync } from 'node:fs';
 import {
   benchConfig,
   cli,
@@ -18,6 +17,7 @@ import {
   isMain,
   log,
   markdownTable,
+  memoryOf,
   reportHeader,
   requireFromRoot,
   resultBase,
@@ -36,8 +36,7 @@ export const spec = {
   },
 };
 
-const peakMb = () =>
-  Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) / 1024;
+const peakMb = () => memoryOf(process.pid).peakMb;
 
 /** The benchmark; resolves to the result object that the command line prints and writes. */
 export async function run(given = {}) {
