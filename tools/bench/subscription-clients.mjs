@@ -29,7 +29,9 @@ export function identifyEvents(prefix) {
     timestamp: new Date().toISOString(),
   });
 }
-const clock = () => performance.timeOrigin + performance.now();
+
+/** Now, in milliseconds on a clock both threads share (each thread's performance.now() has its own origin). */
+export const clock = () => performance.timeOrigin + performance.now();
 
 async function measure({
   options,

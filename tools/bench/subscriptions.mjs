@@ -35,7 +35,7 @@ import {
   startBenchPortrait,
   withDefaults,
 } from './common.mjs';
-import { identifyEvents } from './subscription-clients.mjs';
+import { clock, identifyEvents } from './subscription-clients.mjs';
 
 const NAME = 'subscriptions';
 
@@ -108,10 +108,9 @@ async function measure(options, subscriberSide, senderSide, label) {
 
   // The exact commit: the sender's instance announces each committed transaction's segment changes right after
   // its commit (and before it answers the request); this thread can listen there. A cursor is the change's seq.
-  // Absolute times, to compare with the client thread's.
   const committedAt = new Map();
   const stopListening = senderSide.services.changes.onCommitted((settlement) => {
-    const now = performance.timeOrigin + performance.now();
+    const now = clock();
     for (const c of settlement.segmentChanges)
       if (c.segmentId === segmentId) committedAt.set(String(c.seq), now);
   });
