@@ -27,6 +27,7 @@ import { checkOperation, measureOperation } from '../security/query-limits';
 import type { RateLimiter } from '../security/rate-limit';
 import type { Viewer } from '../security/viewer';
 import { authenticate, graphqlReply, viewerOf } from './auth.middleware';
+import { jitGateway } from './jit-executor';
 import { queryLimitsPlugin } from './query-limits.plugin';
 import { createContext, type Context } from './context';
 import { createErrorFormatter } from './errors';
@@ -113,7 +114,7 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
 
   const production = config.NODE_ENV === 'production';
   const apollo = new ApolloServer<Context>({
-    schema,
+    gateway: jitGateway(schema),
     introspection: !production,
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
