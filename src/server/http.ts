@@ -6,7 +6,6 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import {
   GraphQLError,
@@ -26,10 +25,10 @@ import { credentialsOf } from '../security/authenticator';
 import { checkOperation, measureOperation } from '../security/query-limits';
 import type { RateLimiter } from '../security/rate-limit';
 import type { Viewer } from '../security/viewer';
-import { authenticate, graphqlReply, viewerOf } from './auth.middleware';
 import { jitGateway } from './jit-executor';
 import { queryLimitsPlugin } from './query-limits.plugin';
 import { createContext, type Context } from './context';
+import { graphqlHttpHandler } from './graphql-http';
 import { createErrorFormatter } from './errors';
 import { createHealthCheck } from './health';
 import { auditSubscription, batchWrites, subscribeShared } from './subscriptions';
@@ -63,7 +62,15 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
   const { config, driver, services, schema, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createServer(app);
+  // GraphQL over HTTP skips Express (graphql-http.ts); everything else goes through it. The handler exists
+  // once Apollo has started, before the server listens.
+  let graphql: ReturnType<typeof graphqlHttpHandler> | null = null;
+  const httpServer = createServer((req, res) => {
+    const url = req.url ?? '/';
+    const path = url.indexOf('?') === -1 ? url : url.slice(0, url.indexOf('?'));
+    if (graphql !== null && (path === '/graphql' || path === '/graphql/')) graphql(req, res);
+    else app(req, res);
+  });
 
   const limits = { maxDepth: config.MAX_QUERY_DEPTH, maxCost: config.MAX_QUERY_COST };
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
@@ -152,12 +159,7 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
   const limiter = deps.rateLimiter;
   app.use('/v1', segmentRouter(services, limiter, { maxBatchBytes: config.MAX_BATCH_BYTES }, logger));
 
-  app.use(
-    '/graphql',
-    authenticate(services, limiter, logger, graphqlReply),
-    express.json({ limit: config.MAX_BATCH_BYTES }),
-    expressMiddleware(apollo, { context: async ({ res }) => createContext(services, config, viewerOf(res)) }),
-  );
+  graphql = graphqlHttpHandler(apollo, { config, services, limiter, logger });
 
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     const type = (error as { type?: string } | null)?.type;

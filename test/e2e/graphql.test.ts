@@ -36,6 +36,59 @@ describe('GraphQL over HTTP', () => {
     });
   }
 
+  const post = (body: string, headers: Record<string, string> = bearer(server.adminKey)) =>
+    fetch(server.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    }).then(async (response) => ({
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as {
+        errors?: Array<{ message: string; extensions?: { code?: string } }>;
+      },
+    }));
+
+  it('refuses a body over MAX_BATCH_BYTES with 413 and a reason', async () => {
+    const query = `{ __typename } #${'x'.repeat(server.portrait.config.MAX_BATCH_BYTES)}`;
+    const { status, body } = await post(JSON.stringify({ query }));
+    expect(status).toBe(413);
+    expect(body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/larger than \d+ bytes/),
+      extensions: { code: 'PAYLOAD_TOO_LARGE' },
+    });
+  });
+
+  it("refuses a body that is not JSON with 400 and the parser's reason", async () => {
+    const { status, body } = await post('{"query": "{ __typename }"');
+    expect(status).toBe(400);
+    expect(body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^the body is not valid JSON: /),
+      extensions: { code: 'BAD_REQUEST' },
+    });
+  });
+
+  it('refuses a request without credentials with 401 and WWW-Authenticate, reading nothing', async () => {
+    const { status, headers, body } = await post(JSON.stringify({ query: '{ __typename }' }), {});
+    expect(status).toBe(401);
+    expect(headers.get('www-authenticate')).toBe('Bearer');
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('serves the same operation again from its compiled form, and each named operation as itself', async () => {
+    const document = 'query A { __typename } query B { b: __typename }';
+    for (let round = 0; round < 2; round++) {
+      for (const [operationName, field] of [
+        ['A', '__typename'],
+        ['B', 'b'],
+      ] as const) {
+        const { status, body } = await post(JSON.stringify({ query: document, operationName }));
+        expect(status).toBe(200);
+        expect(body).toEqual({ data: { [field]: 'Query' } });
+      }
+    }
+  });
+
   it('profile() with both or neither argument is a BAD_USER_INPUT error on its path', async () => {
     for (const args of ['', '(id: "x", identifier: { namespace: "user_id", value: "y" })']) {
       const { status, body } = await server.gql(`{ profile${args} { id } }`);
