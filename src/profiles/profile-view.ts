@@ -14,6 +14,16 @@ import { decodeCursor } from '../common/connection';
  * Parts it does not cover (merge history, recommendations, ...) are still loaded by their own resolvers.
  */
 export interface ViewPlan {
+  /**
+   * Whether each kind of record is read whole (`true`) or only with the fields that a typical read asks for
+   * (LEAN_FIELDS), because the selection asks for nothing else. Only whole records prime the shared loaders.
+   */
+  readonly whole: {
+    readonly profile: boolean;
+    readonly identifiers: boolean;
+    readonly tags: boolean;
+    readonly segments: boolean;
+  };
   readonly identifiers: boolean;
   readonly tags: boolean;
   readonly segments: boolean;
@@ -30,6 +40,7 @@ export interface ViewPlan {
 }
 
 export const EMPTY_PLAN: ViewPlan = {
+  whole: { profile: false, identifiers: false, tags: false, segments: false },
   identifiers: false,
   tags: false,
   segments: false,
@@ -50,6 +61,21 @@ function fieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Fragmen
   });
 }
 
+/**
+ * The fields of each kind of record that profile-views.cypher reads when a selection asks for no other
+ * (the parts a profile view reads itself count as lean fields of the profile). Anything else reads the
+ * whole record.
+ */
+export const LEAN_FIELDS = {
+  profile: new Set(['__typename', 'id', 'identifiers', 'tags', 'segments', 'interactions']),
+  identifiers: new Set(['__typename', 'namespace', 'value', 'kind', 'shared']),
+  tags: new Set(['__typename', 'id', 'name']),
+  segments: new Set(['__typename', 'id', 'name']),
+} as const;
+
+const onlyLean = (fields: readonly FieldNode[], lean: ReadonlySet<string>): boolean =>
+  fields.every((field) => lean.has(field.name.value));
+
 function selects(fields: readonly FieldNode[], name: string): FieldNode[] {
   return fields.filter((field) => field.name.value === name);
 }
@@ -67,8 +93,17 @@ export function planProfileView(
   const under = (nodes: readonly FieldNode[]) =>
     nodes.flatMap((node) => fieldsOf(node.selectionSet, info.fragments));
   const segments = selects(fields, 'segments');
+  const identifiers = selects(fields, 'identifiers');
+  // Under tags { tag { ... } }: the definitions' fields (a profile tag's own score and since are always read).
+  const definitions = under(selects(under(selects(fields, 'tags')), 'tag'));
   return {
-    identifiers: selects(fields, 'identifiers').length > 0,
+    whole: {
+      profile: !onlyLean(fields, LEAN_FIELDS.profile),
+      identifiers: !onlyLean(under(identifiers), LEAN_FIELDS.identifiers),
+      tags: !onlyLean(definitions, LEAN_FIELDS.tags),
+      segments: !onlyLean(under(segments), LEAN_FIELDS.segments),
+    },
+    identifiers: identifiers.length > 0,
     tags: selects(fields, 'tags').length > 0,
     segments: segments.length > 0,
     segmentSize: selects(under(segments), 'size').length > 0,

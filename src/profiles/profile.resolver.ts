@@ -70,11 +70,15 @@ export class ProfileResolver {
 
   @FieldResolver(() => [ProfileTag])
   tags(@Root() profile: Profile, @Ctx() ctx: Context): Promise<ProfileTag[]> {
-    return ctx.loaders.tags.tagsOfProfile.load(profile.id);
+    return Promise.resolve(
+      ctx.loaders.viewParts.of(profile, 'tags') ?? ctx.loaders.tags.tagsOfProfile.load(profile.id),
+    );
   }
 
   @FieldResolver(() => [Segment])
   async segments(@Root() profile: Profile, @Ctx() ctx: Context): Promise<Segment[]> {
+    const read = ctx.loaders.viewParts.of(profile, 'segments');
+    if (read) return read;
     const ids = await ctx.loaders.segments.segmentsOfProfile.load(profile.id);
     const segments = await ctx.loaders.segments.segment.loadMany(ids);
     return segments.filter((s): s is Segment => s !== null && !(s instanceof Error));
@@ -82,7 +86,9 @@ export class ProfileResolver {
 
   @FieldResolver(() => [Identifier])
   identifiers(@Root() profile: Profile, @Ctx() ctx: Context): Promise<Identifier[]> {
-    return ctx.loaders.profiles.identifiers.load(profile.id);
+    return Promise.resolve(
+      ctx.loaders.viewParts.of(profile, 'identifiers') ?? ctx.loaders.profiles.identifiers.load(profile.id),
+    );
   }
 
   @FieldResolver(() => InteractionConnection, { description: 'Interactions, newest first.' })

@@ -5,8 +5,8 @@ import type { ProductLoaders } from '../products/products.loaders';
 import type { SegmentLoaders } from '../segments/segments.loaders';
 import type { TagLoaders } from '../tags/tags.loaders';
 import type { ViewPlan } from './profile-view';
-import type { InteractionPageRows, ProfilesRepository, ViewKey } from './profiles.repository';
-import type { Profile } from './profile.type';
+import type { InteractionPageRows, ProfileView, ProfilesRepository, ViewKey } from './profiles.repository';
+import { Profile } from './profile.type';
 
 export interface InteractionPageKey {
   profileId: string;
@@ -73,16 +73,37 @@ export function createProfileLoaders(repository: ProfilesRepository): ProfileLoa
   };
 }
 
+/**
+ * What a view read, by the profile object the view loader returned: that object's field resolvers answer
+ * from it (ViewParts.of). Lean records never prime the shared loaders, where another selection in the same
+ * request could find them; the profile loader is primed with a copy of a whole profile, which has no parts.
+ */
+export class ViewParts {
+  private readonly parts = new WeakMap<Profile, { plan: ViewPlan; view: ProfileView }>();
+
+  set(profile: Profile, plan: ViewPlan, view: ProfileView): void {
+    this.parts.set(profile, { plan, view });
+  }
+
+  /** The identifiers, tags or segments read with `profile`, if its view read them. */
+  of<K extends 'identifiers' | 'tags' | 'segments'>(profile: Profile, part: K): ProfileView[K] | undefined {
+    const entry = this.parts.get(profile);
+    return entry?.plan[part] ? entry.view[part] : undefined;
+  }
+}
+
 const viewKey = ({ plan, id, identifier }: ViewRequest): string =>
   `${JSON.stringify(plan)}|${id !== null ? `id:${id}` : `identifier:${identifier!.namespace}:${identifier!.value}`}`;
 
 /**
- * Reads profiles with everything their plans ask for, one round trip per distinct plan, and primes the
- * loaders the fields' own resolvers use with what it read, so that those resolve without a database call.
+ * Reads profiles with everything their plans ask for, one round trip per distinct plan. The fields of the
+ * profiles it returns resolve from what it read (`parts`) without a database call; whole records also prime
+ * the shared loaders for other fields of the request.
  */
 export function createViewLoader(
   repository: ProfilesRepository,
   targets: { profiles: ProfileLoaders; tags: TagLoaders; segments: SegmentLoaders; products: ProductLoaders },
+  parts: ViewParts,
 ): DataLoader<ViewRequest, Profile | null, string> {
   return new DataLoader(
     async (requests) => {
@@ -104,18 +125,29 @@ export function createViewLoader(
           const views = await repository.views(keys, plan);
           for (const { key } of keys) {
             const view = views.get(key);
-            found.set(key, view?.profile ?? null);
-            if (!view) continue;
+            if (!view) {
+              found.set(key, null);
+              continue;
+            }
+            // An instance of the class, which type-graphql hands to field resolvers as it is (a plain
+            // object it copies into a new instance per field), so that they find the parts by it.
+            const profile = Object.assign(new Profile(), view.profile);
+            found.set(key, profile);
+            parts.set(profile, plan, view);
             const id = view.profile.id;
-            targets.profiles.profile.prime(id, view.profile);
-            if (plan.identifiers) targets.profiles.identifiers.prime(id, view.identifiers);
-            if (plan.tags) targets.tags.tagsOfProfile.prime(id, view.tags);
+            const { whole } = plan;
+            if (whole.profile) targets.profiles.profile.prime(id, { ...view.profile });
+            if (plan.identifiers && whole.identifiers)
+              targets.profiles.identifiers.prime(id, view.identifiers);
+            if (plan.tags && whole.tags) targets.tags.tagsOfProfile.prime(id, view.tags);
             if (plan.segments) {
               targets.segments.segmentsOfProfile.prime(
                 id,
                 view.segments.map((s) => s.id),
               );
-              for (const segment of view.segments) targets.segments.segment.prime(segment.id, segment);
+              if (whole.segments) {
+                for (const segment of view.segments) targets.segments.segment.prime(segment.id, segment);
+              }
             }
             if (plan.interactions) {
               const { first, after, properties } = plan.interactions;

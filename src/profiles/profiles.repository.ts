@@ -155,6 +155,7 @@ export class ProfilesRepository {
   async views(keys: readonly ViewKey[], plan: ViewPlan): Promise<Map<string, ProfileView>> {
     const rows = await this.executor.read(Q.profileViews, {
       keys,
+      whole: plan.whole,
       identifiers: plan.identifiers,
       tags: plan.tags,
       segments: plan.segments,

@@ -4,6 +4,7 @@ import { createProductLoaders, type ProductLoaders } from '../products/products.
 import {
   createProfileLoaders,
   createViewLoader,
+  ViewParts,
   type ProfileLoaders,
   type ViewRequest,
 } from '../profiles/profiles.loaders';
@@ -29,6 +30,8 @@ export interface Context {
     readonly profiles: ProfileLoaders;
     /** Profiles read with what the query asks of them (see profiles/profile-view.ts). */
     readonly profileViews: DataLoader<ViewRequest, Profile | null, string>;
+    /** What those views read, for the fields of the profiles they returned. */
+    readonly viewParts: ViewParts;
     readonly products: ProductLoaders;
     readonly tags: TagLoaders;
     readonly segments: SegmentLoaders;
@@ -42,6 +45,7 @@ export function createContext(services: Services, config: Config, viewer: Viewer
   const products = createProductLoaders(services.repositories.products);
   const tags = createTagLoaders(services.repositories.tags);
   const segments = createSegmentLoaders(services.repositories.segments);
+  const viewParts = new ViewParts();
   return {
     requestId: randomUUID(),
     config,
@@ -49,7 +53,12 @@ export function createContext(services: Services, config: Config, viewer: Viewer
     services,
     loaders: {
       profiles,
-      profileViews: createViewLoader(services.repositories.profiles, { profiles, tags, segments, products }),
+      profileViews: createViewLoader(
+        services.repositories.profiles,
+        { profiles, tags, segments, products },
+        viewParts,
+      ),
+      viewParts,
       products,
       tags,
       segments,

@@ -145,4 +145,46 @@ describe('DataLoader batching', () => {
       expect(viewed.body.data!.profile).toEqual(same);
     }
   });
+
+  it('answers a lean and a whole selection of one profile in one query, each with its own fields', async () => {
+    const [row] = await db.cypher(
+      'MATCH (i:Identifier {namespace: "user_id"})-[:IN]->(p:Profile) RETURN i.value AS value, p.id AS id LIMIT 1',
+    );
+    await server.portrait.services.segments.create(unique('rt-lean'), { event: 'Product Viewed' });
+    await server.portrait.services.jobs.idle();
+    // Lean: only what profile-views.cypher reads lean. Whole: fields beyond it on every kind of record.
+    const selections = {
+      lean: `id identifiers { namespace value kind shared } tags { score since tag { id name } }
+        segments { id name } interactions(first: 5) { edges { node { id product { id } } } }`,
+      whole: `id traits lifecycleStage identifiers { namespace value firstSeen lastSeen conflicts }
+        tags { score tag { id name kind rule description } } segments { id name rule purpose createdAt }
+        interactions(first: 5) { edges { node { id product { id } } } }`,
+    };
+    // The same selections under `profiles`, which is not planned: each field resolves through its own loader.
+    const expected: Record<string, Record<string, unknown>> = {};
+    for (const [name, selection] of Object.entries(selections)) {
+      const listed = await server.gql<{ profiles: { edges: Array<{ node: Record<string, unknown> }> } }>(
+        `{ profiles(first: 30) { edges { node { ${selection} } } } }`,
+      );
+      expect(listed.body.errors).toBeUndefined();
+      expected[name] = listed.body.data!.profiles.edges.find((e) => e.node.id === row!.id)!.node;
+    }
+    expect((expected.whole!.tags as unknown[]).length).toBeGreaterThan(0);
+    expect((expected.whole!.segments as unknown[]).length).toBeGreaterThan(0);
+    for (const order of [
+      ['lean', 'whole'],
+      ['whole', 'lean'],
+    ] as const) {
+      const aliases = order.map(
+        (name) =>
+          `${name}: profile(identifier: { namespace: "user_id", value: $value }) { ${selections[name]} }`,
+      );
+      const { body } = await server.gql<Record<string, Record<string, unknown>>>(
+        `query ($value: String!) { ${aliases.join(' ')} }`,
+        { value: row!.value },
+      );
+      expect(body.errors).toBeUndefined();
+      expect(body.data).toEqual(expected);
+    }
+  });
 });

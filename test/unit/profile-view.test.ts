@@ -19,8 +19,31 @@ function plan(document: string, variables: Record<string, unknown> = {}) {
 }
 
 describe('planProfileView', () => {
-  it('plans nothing for a profile asked only for its own fields', () => {
-    expect(plan('{ profile(id: "p") { id traits lifecycleStage } }')).toEqual(EMPTY_PLAN);
+  it('plans nothing but the whole profile for a profile asked only for its own fields', () => {
+    expect(plan('{ profile(id: "p") { id traits lifecycleStage } }')).toEqual({
+      ...EMPTY_PLAN,
+      whole: { ...EMPTY_PLAN.whole, profile: true },
+    });
+  });
+
+  it('reads records lean when the selection asks only for their lean fields, whole otherwise', () => {
+    const lean = `id identifiers { namespace value kind shared } tags { score since tag { id name } }
+      segments { __typename id name } interactions { edges { node { id } } }`;
+    expect(plan(`{ profile(id: "p") { ${lean} } }`).whole).toEqual({
+      profile: false,
+      identifiers: false,
+      tags: false,
+      segments: false,
+    });
+    const whole = (selection: string) => plan(`{ profile(id: "p") { ${selection} } }`).whole;
+    expect(whole('id mergedIds')).toMatchObject({ profile: true });
+    expect(whole('identifiers { value firstSeen }')).toMatchObject({ profile: false, identifiers: true });
+    expect(whole('tags { tag { id rule } }')).toMatchObject({ tags: true });
+    expect(whole('segments { id size }')).toMatchObject({ segments: true });
+    const throughFragment = plan(
+      '{ profile(id: "p") { ...F } } fragment F on Profile { tags { tag { ... on Tag { description } } } }',
+    );
+    expect(throughFragment.whole).toMatchObject({ profile: false, tags: true });
   });
 
   it('plans each part the selection asks for, through fragments and inline fragments', () => {
@@ -33,6 +56,7 @@ describe('planProfileView', () => {
     }
     fragment Parts on Profile { identifiers { value } tags { tag { name } } }`;
     expect(plan(document, { n: 5 })).toEqual({
+      whole: { profile: false, identifiers: false, tags: false, segments: true },
       identifiers: true,
       tags: true,
       segments: true,
