@@ -58,7 +58,10 @@ export interface Page<T> {
   totalCount: number;
 }
 
-/** A Relay page from `first + 1` fetched rows: the extra row only says that another page follows. */
+/**
+ * A Relay page from `first + 1` fetched rows: the extra row only says that another page follows. Cursors are
+ * encoded when read: most queries select none, and encoding one per edge was 1 % of a profile read's CPU.
+ */
 export function toPage<T>(
   rows: readonly T[],
   first: number,
@@ -66,10 +69,20 @@ export function toPage<T>(
   cursorOf: (node: T) => string,
 ): Page<T> {
   const nodes = rows.slice(0, first);
-  const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
+  const last = nodes.at(-1);
   return {
-    edges,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+    edges: nodes.map((node) => ({
+      node,
+      get cursor() {
+        return cursorOf(node);
+      },
+    })),
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      get endCursor() {
+        return last === undefined ? null : cursorOf(last);
+      },
+    },
     totalCount,
   };
 }
