@@ -5,6 +5,7 @@ import {
   type FragmentDefinitionNode,
   type GraphQLResolveInfo,
   type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import { decodeCursor } from '../common/connection';
 
@@ -80,15 +81,51 @@ function selects(fields: readonly FieldNode[], name: string): FieldNode[] {
   return fields.filter((field) => field.name.value === name);
 }
 
+type PlanInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues'>;
+
+/** Plans by field node: the variables the plan depends on, and the plans made for their values so far. */
+const planned = new WeakMap<FieldNode, { variables: string[]; plans: Map<string, ViewPlan> }>();
+
+/** Plans kept per field node: a query paging with a variable cursor makes a new plan for each page. */
+const PLANS_PER_FIELD = 64;
+
 /**
  * The plan for the profile fields in `info` (the resolver of a field returning Profile). Anything it cannot
  * plan exactly — two interaction pages, a bad cursor or page size — is left to the field's own resolver,
  * which also reports the error.
+ * A plan depends only on the operation and the variables of the interactions' arguments, and Apollo reuses
+ * an operation's syntax tree for every request with the same text, so plans are kept by field node.
  */
-export function planProfileView(
-  info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues'>,
-  maxPageSize: number,
-): ViewPlan {
+export function planProfileView(info: PlanInfo, maxPageSize: number): ViewPlan {
+  const node = info.fieldNodes[0];
+  if (!node) return makePlan(info, maxPageSize);
+  let entry = planned.get(node);
+  if (!entry) planned.set(node, (entry = { variables: interactionVariables(info), plans: new Map() }));
+  const key = JSON.stringify([maxPageSize, ...entry.variables.map((name) => info.variableValues[name])]);
+  let plan = entry.plans.get(key);
+  if (!plan) {
+    plan = makePlan(info, maxPageSize);
+    if (entry.plans.size < PLANS_PER_FIELD) entry.plans.set(key, plan);
+  }
+  return plan;
+}
+
+/** Names of the variables used in the arguments of the selected interactions fields. */
+function interactionVariables(info: PlanInfo): string[] {
+  const fields = info.fieldNodes.flatMap((node) => fieldsOf(node.selectionSet, info.fragments));
+  const names = new Set<string>();
+  const collect = (value: ValueNode): void => {
+    if (value.kind === Kind.VARIABLE) names.add(value.name.value);
+    else if (value.kind === Kind.LIST) value.values.forEach(collect);
+    else if (value.kind === Kind.OBJECT) value.fields.forEach((field) => collect(field.value));
+  };
+  for (const field of selects(fields, 'interactions')) {
+    for (const argument of field.arguments ?? []) collect(argument.value);
+  }
+  return [...names].sort();
+}
+
+function makePlan(info: PlanInfo, maxPageSize: number): ViewPlan {
   const fields = info.fieldNodes.flatMap((node) => fieldsOf(node.selectionSet, info.fragments));
   const under = (nodes: readonly FieldNode[]) =>
     nodes.flatMap((node) => fieldsOf(node.selectionSet, info.fragments));
@@ -156,7 +193,15 @@ function nodeFields(connections: readonly FieldNode[], fragments: Fragments): Fi
   return selects(edges, 'node').flatMap((node) => fieldsOf(node.selectionSet, fragments));
 }
 
+const propertiesSelected = new WeakMap<FieldNode, boolean>();
+
 /** Whether the interactions field being resolved (`info`) selects the interactions' properties. */
 export function selectsProperties(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>): boolean {
-  return selects(nodeFields(info.fieldNodes, info.fragments), 'properties').length > 0;
+  const node = info.fieldNodes[0];
+  let selected = node && propertiesSelected.get(node);
+  if (selected === undefined) {
+    selected = selects(nodeFields(info.fieldNodes, info.fragments), 'properties').length > 0;
+    if (node) propertiesSelected.set(node, selected);
+  }
+  return selected;
 }

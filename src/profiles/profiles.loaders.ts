@@ -92,8 +92,16 @@ export class ViewParts {
   }
 }
 
+/** A plan's text, made once per plan: planProfileView hands the same plan to every request of an operation. */
+const planTexts = new WeakMap<ViewPlan, string>();
+function planText(plan: ViewPlan): string {
+  let text = planTexts.get(plan);
+  if (text === undefined) planTexts.set(plan, (text = JSON.stringify(plan)));
+  return text;
+}
+
 const viewKey = ({ plan, id, identifier }: ViewRequest): string =>
-  `${JSON.stringify(plan)}|${id !== null ? `id:${id}` : `identifier:${identifier!.namespace}:${identifier!.value}`}`;
+  `${planText(plan)}|${id !== null ? `id:${id}` : `identifier:${identifier!.namespace}:${identifier!.value}`}`;
 
 /**
  * Reads profiles with everything their plans ask for, one round trip per distinct plan. The fields of the
@@ -109,7 +117,7 @@ export function createViewLoader(
     async (requests) => {
       const byPlan = new Map<string, ViewRequest[]>();
       for (const request of requests) {
-        const plan = JSON.stringify(request.plan);
+        const plan = planText(request.plan);
         byPlan.set(plan, [...(byPlan.get(plan) ?? []), request]);
       }
       const found = new Map<string, Profile | null>();

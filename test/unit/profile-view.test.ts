@@ -65,6 +65,26 @@ describe('planProfileView', () => {
     });
   });
 
+  it('plans an operation once per value of the variables its interactions use', () => {
+    const ast = parse(`query ($v: String, $n: Int) {
+      profile(identifier: { namespace: "user_id", value: $v }) { id interactions(first: $n) { totalCount } }
+    }`);
+    const operation = ast.definitions[0] as OperationDefinitionNode;
+    const field = operation.selectionSet.selections[0]!;
+    if (field.kind !== Kind.FIELD) throw new Error('expected a field');
+    const at = (variableValues: Record<string, unknown>) =>
+      planProfileView({ fieldNodes: [field], fragments: {}, variableValues }, 100);
+    const first = at({ v: 'a', n: 5 });
+    expect(first.interactions?.first).toBe(5);
+    expect(at({ v: 'b', n: 5 })).toBe(first);
+    const other = at({ v: 'a', n: 7 });
+    expect(other.interactions?.first).toBe(7);
+    expect(at({ v: 'c', n: 7 })).toBe(other);
+    expect(planProfileView({ fieldNodes: [field], fragments: {}, variableValues: { n: 5 } }, 50)).not.toBe(
+      first,
+    );
+  });
+
   it('defaults to the first 20 interactions and asks for products and counts only when selected', () => {
     expect(plan('{ profile(id: "p") { interactions { edges { node { id } } } } }').interactions).toEqual({
       first: 20,
