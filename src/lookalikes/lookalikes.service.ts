@@ -100,13 +100,37 @@ export class LookalikesService {
     checkFirst(first, this.settings.maxLookalikes);
     const { read, segmentId } = await this.resolveSeed(seed);
     if (first === 0 || read.centroid === null) return [];
+    const centroid = read.centroid;
     const exclude = new Set(segmentId === null ? read.profileIds : []);
+    // What makes the seed distinctive depends on the seed alone: read while the vector index is searched.
+    const [matches, distinctive] = await Promise.all([
+      this.nearestMatches(centroid, first, read.size, segmentId, exclude),
+      this.distinctiveOfSeed(read.profileIds.slice(0, this.settings.reasonSample)),
+    ]);
+    const reasons = await this.reasons(
+      distinctive,
+      matches.map((m) => m.id),
+    );
+    return matches.map((m) => ({
+      profileId: m.id,
+      score: Math.round(cosineFromIndexScore(m.score) * 1e6) / 1e6,
+      reasons: reasons.get(m.id) ?? [],
+    }));
+  }
+
+  /** The `first` nearest profiles to `centroid` that are neither seeds nor refuse personalisation. */
+  private async nearestMatches(
+    centroid: readonly number[],
+    first: number,
+    seedSize: number,
+    segmentId: string | null,
+    exclude: ReadonlySet<string>,
+  ): Promise<Array<{ id: string; score: number }>> {
     const max = this.settings.maxVectorCandidates;
-    let k = Math.min(max, first + read.size + Math.max(10, Math.ceil(first / 5)));
-    let matches: Array<{ id: string; score: number }>;
+    let k = Math.min(max, first + seedSize + Math.max(10, Math.ceil(first / 5)));
     for (;;) {
-      const rows = await this.repository.nearest(read.centroid, k, CONSENT_PROPERTIES, segmentId);
-      matches = rows
+      const rows = await this.repository.nearest(centroid, k, CONSENT_PROPERTIES, segmentId);
+      const matches = rows
         .filter(
           (row) =>
             !row.inSeed &&
@@ -115,18 +139,9 @@ export class LookalikesService {
         )
         .slice(0, first);
       // Seeds and refusals crowd the top: ask for more until there are enough or the index has no more.
-      if (matches.length >= first || rows.length < k || k >= max) break;
+      if (matches.length >= first || rows.length < k || k >= max) return matches;
       k = Math.min(max, k * 4);
     }
-    const reasons = await this.reasons(
-      read.profileIds.slice(0, this.settings.reasonSample),
-      matches.map((m) => m.id),
-    );
-    return matches.map((m) => ({
-      profileId: m.id,
-      score: Math.round(cosineFromIndexScore(m.score) * 1e6) / 1e6,
-      reasons: reasons.get(m.id) ?? [],
-    }));
   }
 
   /**
@@ -194,15 +209,10 @@ export class LookalikesService {
     return { read, segmentId: null };
   }
 
-  /** Reasons for each match: the features it shares with the seed that are distinctive of the seed. */
-  private async reasons(
-    seedIds: readonly string[],
-    matchIds: readonly string[],
-  ): Promise<Map<string, string[]>> {
-    if (matchIds.length === 0) return new Map();
-    const rows = await this.repository.features([...new Set([...seedIds, ...matchIds])]);
-    const features = new Map(rows.map((row) => [row.id, featuresOf(row)]));
-    const seeds = seedIds.map((id) => features.get(id)).filter((f): f is ProfileFeatures => f !== undefined);
+  /** The features frequent among the seed profiles `seedIds` and unusual in general, by weight. */
+  private async distinctiveOfSeed(seedIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = seedIds.length === 0 ? [] : await this.repository.features(seedIds);
+    const seeds = rows.map(featuresOf);
     const frequent = frequentFeatures(seeds);
     const keys = { tagIds: [] as string[], productIds: [] as string[], categories: [] as string[] };
     for (const key of frequent.keys()) {
@@ -212,9 +222,17 @@ export class LookalikesService {
       else keys.categories.push(id);
     }
     const populations = await this.repository.populations(keys);
-    const distinctive = distinctiveFeatures(frequent, seeds.length, (key) =>
-      populationShare(populations, key),
-    );
+    return distinctiveFeatures(frequent, seeds.length, (key) => populationShare(populations, key));
+  }
+
+  /** Reasons for each match: the features it shares with the seed that are distinctive of the seed. */
+  private async reasons(
+    distinctive: ReadonlyMap<string, number>,
+    matchIds: readonly string[],
+  ): Promise<Map<string, string[]>> {
+    if (matchIds.length === 0) return new Map();
+    const rows = await this.repository.features(matchIds);
+    const features = new Map(rows.map((row) => [row.id, featuresOf(row)]));
     return new Map(matchIds.map((id) => [id, lookalikeReasons(distinctive, features.get(id) ?? new Map())]));
   }
 
