@@ -20,6 +20,8 @@ export interface QueryLimits {
   readonly maxCost: number;
 }
 
+const INTROSPECTION_FIELDS: ReadonlySet<string> = new Set(['__schema', '__type']);
+
 /** Page size assumed for a list whose size the query does not state (`identifiers`, `tags`, ...). */
 const UNSTATED_LIST_SIZE = 10;
 
@@ -31,7 +33,7 @@ export interface QueryMeasure {
 /**
  * Depth and estimated cost of an operation: every field costs 1, times the sizes of the lists above it,
  * where a list's size is its `first` argument (from the query, its variables or its default) or 10. The
- * `edges` of a connection are not counted twice.
+ * `edges` of a connection are not counted twice. Introspection fields count for nothing.
  */
 export function measureOperation(
   schema: GraphQLSchema,
@@ -75,6 +77,9 @@ export function measureOperation(
         cost += walk(selection.selectionSet, condition, level, multiplier);
         continue;
       }
+      // Introspection (__schema, __type) is not measured: tools send graphql-js's standard introspection
+      // query, 15 levels deep, and its answer is bounded by the schema. Production turns introspection off.
+      if (INTROSPECTION_FIELDS.has(selection.name.value)) continue;
       cost += multiplier;
       if (!selection.selectionSet) continue;
       const field: GraphQLField<unknown, unknown> | undefined =

@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
 import { serverAudits } from 'graphql-http';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { identify, track } from '../helpers/events';
 import { unique } from '../helpers/neo4j';
+import { printSortedSchema } from '../../src/server/schema';
 import { bearer, startTestServer, type TestServer } from '../helpers/server';
 
 interface InteractionPage {
@@ -45,6 +49,7 @@ describe('GraphQL over HTTP', () => {
       status: response.status,
       headers: response.headers,
       body: (await response.json()) as {
+        data?: unknown;
         errors?: Array<{ message: string; extensions?: { code?: string } }>;
       },
     }));
@@ -73,6 +78,23 @@ describe('GraphQL over HTTP', () => {
     expect(status).toBe(401);
     expect(headers.get('www-authenticate')).toBe('Bearer');
     expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers the full introspection query with exactly the schema it serves', async () => {
+    const query = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    });
+    const { status, body } = await post(JSON.stringify({ query }));
+    expect(body.errors).toBeUndefined();
+    expect(status).toBe(200);
+    const served = buildClientSchema(body.data as unknown as IntrospectionQuery);
+    expect(printSortedSchema(served)).toBe(
+      readFileSync(join(__dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8'),
+    );
   });
 
   it('serves the same operation again from its compiled form, and each named operation as itself', async () => {

@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from 'graphql';
 import { SignJWT } from 'jose';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -199,6 +200,16 @@ describe('limits', () => {
       {},
     );
     expect(costly.body.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX' } });
+  });
+
+  it('does not count introspection, whose standard query is 15 levels deep, but does count what sits beside it', async () => {
+    const standard = await server.gql(getIntrospectionQuery());
+    expect(standard.status).toBe(200);
+    expect(standard.body.errors).toBeUndefined();
+    const deep = await server.gql(
+      '{ __schema { queryType { name } } segments { members { edges { node { segments { members { edges { node { segments { members { edges { node { id } } } } } } } } } } } } }',
+    );
+    expect(deep.body.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX', maxDepth: 12 } });
   });
 
   it('rate-limits each key and says when to come back', async () => {
