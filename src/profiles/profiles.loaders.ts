@@ -76,7 +76,8 @@ export function createProfileLoaders(repository: ProfilesRepository): ProfileLoa
 /**
  * What a view read, by the profile object the view loader returned: that object's field resolvers answer
  * from it (ViewParts.of). Lean records never prime the shared loaders, where another selection in the same
- * request could find them; the profile loader is primed with a copy of a whole profile, which has no parts.
+ * request could find them; the profile loader is primed with the record the instance was made from, which
+ * has no parts.
  */
 export class ViewParts {
   private readonly parts = new WeakMap<Profile, { plan: ViewPlan; view: ProfileView }>();
@@ -144,7 +145,7 @@ export function createViewLoader(
             parts.set(profile, plan, view);
             const id = view.profile.id;
             const { whole } = plan;
-            if (whole.profile) targets.profiles.profile.prime(id, { ...view.profile });
+            if (whole.profile) targets.profiles.profile.prime(id, view.profile);
             if (plan.identifiers && whole.identifiers)
               targets.profiles.identifiers.prime(id, view.identifiers);
             if (plan.tags && whole.tags) targets.tags.tagsOfProfile.prime(id, view.tags);
