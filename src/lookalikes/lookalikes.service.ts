@@ -100,11 +100,10 @@ export class LookalikesService {
     checkFirst(first, this.settings.maxLookalikes);
     const { read, segmentId } = await this.resolveSeed(seed);
     if (first === 0 || read.centroid === null) return [];
-    const centroid = read.centroid;
     const exclude = new Set(segmentId === null ? read.profileIds : []);
     // What makes the seed distinctive depends on the seed alone: read while the vector index is searched.
     const [matches, distinctive] = await Promise.all([
-      this.nearestMatches(centroid, first, read.size, segmentId, exclude),
+      this.nearestMatches(read.centroid, first, read.size, segmentId, exclude),
       this.distinctiveOfSeed(read.profileIds.slice(0, this.settings.reasonSample)),
     ]);
     const reasons = await this.reasons(

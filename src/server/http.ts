@@ -66,8 +66,7 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
   // once Apollo has started, before the server listens.
   let graphql: ReturnType<typeof graphqlHttpHandler> | null = null;
   const httpServer = createServer((req, res) => {
-    const url = req.url ?? '/';
-    const path = url.indexOf('?') === -1 ? url : url.slice(0, url.indexOf('?'));
+    const path = (req.url ?? '/').split('?', 1)[0];
     if (graphql !== null && (path === '/graphql' || path === '/graphql/')) graphql(req, res);
     else app(req, res);
   });
