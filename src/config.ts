@@ -48,6 +48,12 @@ const schema = z.object({
   MAX_EVENT_BYTES: positiveInt
     .default(32 * 1024)
     .describe('Largest accepted event (JSON bytes), as Segment: 32 KB.'),
+  INGEST_ACKNOWLEDGE: z
+    .enum(['settled', 'stored'])
+    .default('settled')
+    .describe(
+      "When /v1/* answers a tracker: `settled` once its events are stored and the profiles they touch are settled (tags, segments, change log), so a read that follows sees them; `stored` once they are stored, the profiles settled right after (as Segment answers before processing). `stored` lets a sender's next request be stored while the last is settled: more events/s.",
+    ),
   MAX_BATCH_BYTES: positiveInt
     .default(500 * 1024)
     .describe('Largest accepted request body on /v1/* and `ingest`, as Segment: 500 KB.'),

@@ -22,3 +22,4 @@ CREATE CONSTRAINT audit_entry_id IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.id I
 CREATE CONSTRAINT secret_name IF NOT EXISTS FOR (s:Secret) REQUIRE s.name IS UNIQUE;
 CREATE CONSTRAINT popular_products_scope IF NOT EXISTS FOR (x:PopularProducts) REQUIRE x.scope IS UNIQUE;
 CREATE CONSTRAINT demo_load_id IF NOT EXISTS FOR (d:DemoLoad) REQUIRE d.id IS UNIQUE;
+CREATE CONSTRAINT unsettled_id IF NOT EXISTS FOR (u:Unsettled) REQUIRE u.id IS UNIQUE;

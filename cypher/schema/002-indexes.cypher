@@ -12,6 +12,7 @@ CREATE INDEX profile_last_seen IF NOT EXISTS FOR (p:Profile) ON (p.lastSeen);
 CREATE INDEX profile_first_seen IF NOT EXISTS FOR (p:Profile) ON (p.firstSeen);
 CREATE INDEX job_subject IF NOT EXISTS FOR (j:Job) ON (j.subject);
 CREATE INDEX audit_entry_at IF NOT EXISTS FOR (a:AuditEntry) ON (a.at);
+CREATE INDEX unsettled_at IF NOT EXISTS FOR (u:Unsettled) ON (u.at);
 // Related products: the refresh job finds dirty and pending products by these; popular lists rank by popularity.
 CREATE INDEX product_related_dirty IF NOT EXISTS FOR (p:Product) ON (p.relatedDirty);
 CREATE INDEX product_related_pending IF NOT EXISTS FOR (p:Product) ON (p.relatedPending);

@@ -11,6 +11,9 @@ const Q = defineQueries('ingest', [
   'create-interactions',
   'any-event',
   'record-carriers',
+  'mark-unsettled',
+  'drop-unsettled',
+  'unsettled',
 ] as const);
 
 export interface EventClaim {
@@ -76,6 +79,12 @@ export interface InteractionCreate {
   identifier: string;
 }
 
+/** The identifiers a stored round touched, kept until their profiles are settled. */
+export interface UnsettledRecord {
+  record: string;
+  keys: readonly string[];
+}
+
 /** The writes of one ingestion transaction, each one UNWIND statement over the whole chunk. */
 export class IngestRepository {
   constructor(private readonly executor: Executor) {}
@@ -131,5 +140,19 @@ export class IngestRepository {
 
   async createInteractions(tx: TxRunner, interactions: readonly InteractionCreate[]): Promise<void> {
     if (interactions.length > 0) await tx.run(Q.createInteractions, { interactions });
+  }
+
+  async markUnsettled(tx: TxRunner, touched: UnsettledRecord, at: number): Promise<void> {
+    await tx.run(Q.markUnsettled, { id: touched.record, keys: touched.keys, at });
+  }
+
+  async dropUnsettled(tx: TxRunner, records: readonly string[]): Promise<void> {
+    await tx.run(Q.dropUnsettled, { ids: records });
+  }
+
+  /** Records stored before `before` and not settled yet, oldest first. */
+  async unsettled(before: number, limit: number): Promise<UnsettledRecord[]> {
+    const rows = await this.executor.read(Q.unsettled, { before, limit });
+    return rows.map((row) => ({ record: row.id as string, keys: row.keys as string[] }));
   }
 }

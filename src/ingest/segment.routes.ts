@@ -11,6 +11,8 @@ import type { EventType } from './segment-event';
 
 export interface SegmentRoutesSettings {
   readonly maxBatchBytes: number;
+  /** When to answer (INGEST_ACKNOWLEDGE): once the events are settled, or once they are stored. */
+  readonly acknowledge: 'stored' | 'settled';
 }
 
 const SINGLE_EVENT_TYPES: readonly EventType[] = ['identify', 'track', 'alias', 'page', 'screen'];
@@ -70,7 +72,7 @@ export function segmentRouter(
     events: unknown[],
     options: Parameters<IngestService['ingest']>[1],
   ) => {
-    const result = await ingest.ingest(events, options);
+    const result = await ingest.ingest(events, { ...options, acknowledge: settings.acknowledge });
     res.status(200).json({ success: true, ...result });
   };
 

@@ -24,6 +24,7 @@ const Q = defineQueries('privacy', [
   'suppressed-among',
   'forget-load',
   'forget-delete',
+  'forget-unsettled',
   'suppress',
   'export-profile',
   'record-consent',
@@ -114,6 +115,8 @@ export class PrivacyService {
       const hashes = await Promise.all(identifiers.map((key) => this.hash(key)));
       await tx.run(Q.suppress, { hashes, now });
       await tx.run(Q.forgetDelete, { id });
+      // Events stored but not settled yet keep their identifiers' keys until settled (ingest.service.ts).
+      await tx.run(Q.forgetUnsettled, { keys: identifiers });
       const neighbours = (loaded.neighbours as Array<{ namespace: string; value: string }>).map((n) =>
         identifierKey(n.namespace, n.value),
       );

@@ -56,12 +56,19 @@ function withAdminKey(config: Config, logger: Logger): Config {
   return { ...config, ADMIN_API_KEY: key };
 }
 
-/** Start-up duties: jobs a stopped process left running are failed, configured identity rules applied. */
+/**
+ * Start-up duties: jobs a stopped process left running are failed, events it stored are settled, configured
+ * identity rules applied.
+ */
 async function prepare(services: Services, config: Config, logger: Logger): Promise<void> {
   const abandoned = await services.jobs.failAbandoned();
   if (abandoned > 0) logger.warn('marked jobs of a stopped process as failed', { jobs: abandoned });
   if (await services.tags.installDefaults()) logger.info('installed the default tag catalogue');
   const current = await services.identity.refreshRules();
+  // Events a stopped process stored but did not settle (another instance's in-flight rounds are settled
+  // twice at worst, which changes nothing).
+  const leftovers = await services.ingest.settleLeftovers(Date.now());
+  if (leftovers > 0) logger.info('settled events a stopped process had stored', { rounds: leftovers });
   if (config.IDENTITY_RULES_FILE) {
     let input: unknown;
     try {
@@ -138,7 +145,11 @@ export async function startPortrait(
       services.changes,
       { intervalMs: config.SCHEDULER_INTERVAL_MS, lifecycle, retrainAfterMs: 24 * 3_600_000, batchSize: 200 },
       logger,
-      [(now) => services.recommendations.refresher.tick(now)],
+      [
+        // Events stored a minute ago and still unsettled were left by a stopped process or a failed settle.
+        (now) => services.ingest.settleLeftovers(now - 60_000),
+        (now) => services.recommendations.refresher.tick(now),
+      ],
     );
     scheduler.start();
     return {
@@ -150,6 +161,7 @@ export async function startPortrait(
       stop: async () => {
         await scheduler.stop();
         await server.close();
+        await services.ingest.idle();
         await services.jobs.stop();
         await services.audit.flush();
         await bus.close();

@@ -156,7 +156,15 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
   });
 
   const limiter = deps.rateLimiter;
-  app.use('/v1', segmentRouter(services, limiter, { maxBatchBytes: config.MAX_BATCH_BYTES }, logger));
+  app.use(
+    '/v1',
+    segmentRouter(
+      services,
+      limiter,
+      { maxBatchBytes: config.MAX_BATCH_BYTES, acknowledge: config.INGEST_ACKNOWLEDGE },
+      logger,
+    ),
+  );
 
   graphql = graphqlHttpHandler(apollo, { config, services, limiter, logger });
 

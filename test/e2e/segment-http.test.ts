@@ -187,3 +187,34 @@ describe('the Segment tracking API', () => {
     });
   });
 });
+
+describe('INGEST_ACKNOWLEDGE=stored', () => {
+  it('answers once the events are stored, and settles their profile right after', async () => {
+    const stored = await startTestServer({ INGEST_ACKNOWLEDGE: 'stored' });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    // Settling waits at the gate: an answer before it opens was given before the profile was settled.
+    stored.portrait.services.changes.addStep('test-gate', () => gate);
+    try {
+      const key = await stored.createKey('tracker');
+      const u = unique('acked');
+      const response = await stored.post(
+        '/v1/batch',
+        { batch: [track('Opened', { userId: u })] },
+        basicAuth(key),
+      );
+      expect(response).toMatchObject({ status: 200, body: { success: true, accepted: 1 } });
+      const read = () =>
+        stored.gql<{ profile: { id: string } | null }>(profileQuery, { ns: 'user_id', v: u });
+      expect((await read()).body.data!.profile).toBeNull();
+      open();
+      for (let tries = 0; (await read()).body.data!.profile === null; tries += 1) {
+        if (tries > 100) throw new Error('the profile was not settled');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      open();
+      await stored.close();
+    }
+  });
+});

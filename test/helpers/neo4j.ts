@@ -82,7 +82,10 @@ export async function openTestDb(
       const { records } = await driver.executeQuery(text, params, { database: config.NEO4J_DATABASE });
       return records.map((record) => record.toObject());
     },
-    close: () => driver.close(),
+    close: async () => {
+      await services.ingest.idle();
+      await driver.close();
+    },
   };
 }
 

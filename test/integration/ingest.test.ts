@@ -189,3 +189,120 @@ describe('ingestion', () => {
     });
   });
 });
+
+describe('storing and settling in rounds', () => {
+  /** Unsettled records holding any key that starts with `prefix`. */
+  const recordsWith = async (prefix: string) =>
+    (
+      await db.cypher(
+        'MATCH (x:Unsettled) WHERE any(k IN x.keys WHERE k STARTS WITH $prefix) RETURN x.keys AS keys',
+        { prefix },
+      )
+    ).map((r) => r.keys as string[]);
+
+  /** Another instance on the same database whose settle step fails while `failing()` says so. */
+  async function flakyInstance(failing: () => boolean): Promise<TestDb> {
+    const flaky = await openTestDb();
+    flaky.services.changes.addStep('test-failure', async () => {
+      if (failing()) throw new Error('settling refused by the test');
+    });
+    return flaky;
+  }
+
+  async function eventually(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`still not so after ${ms} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('stores concurrent requests in one round and settles every profile before any answers', async () => {
+    const u = unique('round');
+    const { result, queries } = await db.countQueries(() =>
+      Promise.all(
+        Array.from({ length: 12 }, (_, r) =>
+          db.services.ingest.ingest([
+            identify({ userId: `${u}-${r}`, anonymousId: `${u}-a${r}`, traits: { plan: `p${r}` } }),
+            track('Clicked', { userId: `${u}-${r}`, minute: 1 }),
+          ]),
+        ),
+      ),
+    );
+    expect(result.map((r) => r.accepted)).toEqual(Array(12).fill(2));
+    // One storing transaction claimed all 24 events; the settling ones restitched every identifier.
+    expect(queries.filter((q) => q.query === 'ingest.claimEvents').map((q) => q.rows)).toEqual([24]);
+    const [joined] = await db.cypher(
+      `MATCH (i:Identifier {namespace: 'user_id'})-[:IN]->(p:Profile)<-[:IN]-(a:Identifier {namespace: 'anonymous_id'})
+       WHERE i.value STARTS WITH $u AND a.value = replace(i.value, $u + '-', $u + '-a')
+       RETURN count(*) AS n, collect(DISTINCT p.traits CONTAINS 'plan') AS withTraits`,
+      { u },
+    );
+    expect(joined).toEqual({ n: 12, withTraits: [true] });
+    expect(await recordsWith(`user_id:${u}`)).toEqual([]);
+  });
+
+  it('a failed settle keeps the events and their record, answers the request, and is tried again', async () => {
+    let failures = 1;
+    const flaky = await flakyInstance(() => failures-- > 0);
+    try {
+      const u = unique('flaky');
+      expect(await flaky.services.ingest.ingest([track('Clicked', { userId: u })])).toMatchObject({
+        accepted: 1,
+      });
+      // Stored (the interaction is there), not settled (no profile yet), and recorded as such.
+      const [stored] = await db.cypher(
+        'MATCH (i:Identifier {namespace: "user_id", value: $u}) RETURN COUNT { (i)-[:DID]->() } AS did, COUNT { (i)-[:IN]->() } AS inProfile',
+        { u },
+      );
+      expect(stored).toEqual({ did: 1, inProfile: 0 });
+      expect(await recordsWith(`user_id:${u}`)).toEqual([[`user_id:${u}`]]);
+      // The retry (a second later) settles it and drops the record.
+      await eventually(async () => (await db.profileOf('user_id', u)) !== null);
+      await eventually(async () => (await recordsWith(`user_id:${u}`)).length === 0);
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it('events a stopped process stored but never settled are settled by another from their record', async () => {
+    const broken = await flakyInstance(() => true);
+    const u = unique('stopped');
+    try {
+      await broken.services.ingest.ingest([
+        identify({ userId: u, anonymousId: `${u}-a`, traits: { name: 'Left Over' } }),
+      ]);
+    } finally {
+      await broken.close();
+    }
+    expect(await recordsWith(`user_id:${u}`)).toEqual([[`anonymous_id:${u}-a`, `user_id:${u}`]]);
+    expect(await db.profileOf('user_id', u)).toBeNull();
+    // The scheduler's sweep leaves records younger than its grace period alone.
+    await db.services.ingest.settleLeftovers(0);
+    expect(await recordsWith(`user_id:${u}`)).toHaveLength(1);
+    expect(await db.services.ingest.settleLeftovers(Date.now() + 1)).toBeGreaterThanOrEqual(1);
+    const profile = await db.profileOf('anonymous_id', `${u}-a`);
+    expect(profile?.id).toBe((await db.profileOf('user_id', u))?.id);
+    expect(await recordsWith(`user_id:${u}`)).toEqual([]);
+  });
+
+  it("erasing a profile removes its identifiers' keys from records not settled yet", async () => {
+    const u = unique('erase');
+    await db.services.ingest.ingest([identify({ userId: u, anonymousId: `${u}-a` })]);
+    const broken = await flakyInstance(() => true);
+    try {
+      await broken.services.ingest.ingest([
+        track('Clicked', { userId: u }),
+        track('Clicked', { userId: `${u}-other` }),
+      ]);
+    } finally {
+      await broken.close();
+    }
+    expect(await recordsWith(`user_id:${u}`)).toEqual([[`user_id:${u}`, `user_id:${u}-other`]]);
+    const profile = await db.profileOf('user_id', u);
+    expect(await db.services.privacy.forget(profile!.id, null)).toBe(true);
+    expect(await recordsWith(`user_id:${u}`)).toEqual([[`user_id:${u}-other`]]);
+    await db.services.ingest.settleLeftovers(Date.now() + 1);
+    expect(await recordsWith(`user_id:${u}`)).toEqual([]);
+  });
+});

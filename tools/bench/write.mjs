@@ -50,7 +50,7 @@ export const spec = {
 };
 
 // The segments Portrait evaluates for every changed profile: window rules, so the scheduler matters too.
-const SEGMENTS = [
+export const SEGMENTS = [
   { name: 'recent buyers', rule: { event: 'Order Completed', withinDays: 30 } },
   { name: 'active this week', rule: { withinDays: 7 } },
   { name: 'frequent viewers', rule: { event: 'Product Viewed', withinDays: 14, count: { gte: 5 } } },

@@ -1,0 +1,5 @@
+// Deletes the records of rounds whose identifiers were settled (in the settling transaction).
+// params: $ids
+UNWIND $ids AS id
+MATCH (u:Unsettled {id: id})
+DELETE u
