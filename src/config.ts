@@ -54,6 +54,16 @@ const schema = z.object({
     .describe(
       "When /v1/* answers a tracker: `settled` once its events are stored and the profiles they touch are settled (tags, segments, change log), so a read that follows sees them; `stored` once they are stored, the profiles settled right after (as Segment answers before processing). `stored` lets a sender's next request be stored while the last is settled: more events/s.",
     ),
+  INGEST_ROUND_EVENTS: positiveInt
+    .default(5000)
+    .describe(
+      'Most events one storing transaction takes from the requests waiting for it, and most identifiers one settling transaction takes. Larger rounds: more events/s under load; smaller: shorter waits (and smaller bursts of segment changes).',
+    ),
+  INGEST_CONCURRENCY: positiveInt
+    .default(2)
+    .describe(
+      'Most storing rounds, and most settling rounds, one instance runs at once. Neo4j runs a transaction on one core: more rounds use more cores, but concurrent rounds about the same people wait on each other.',
+    ),
   MAX_BATCH_BYTES: positiveInt
     .default(500 * 1024)
     .describe('Largest accepted request body on /v1/* and `ingest`, as Segment: 500 KB.'),

@@ -54,6 +54,8 @@ export interface IngestSettings {
   readonly roundEvents: number;
   /** Most identifiers one settling transaction takes. */
   readonly roundIdentifiers: number;
+  /** Most rounds of each stage running at once (each a transaction, which Neo4j runs on one core). */
+  readonly concurrentRounds: number;
   /** First wait before a failed settle is tried again (doubling up to a minute). */
   readonly settleRetryMs: number;
   /** Identifiers waiting to be settled beyond which even `stored` requests wait for theirs. */
@@ -140,11 +142,13 @@ export class IngestService {
       (submissions) => this.storeRound(submissions),
       settings.roundEvents,
       (s) => s.events.length,
+      settings.concurrentRounds,
     );
     this.settling = new GroupCommit(
       (touched) => this.settleRound(touched),
       settings.roundIdentifiers,
       (t) => t.keys.length,
+      settings.concurrentRounds,
     );
   }
 

@@ -66,12 +66,6 @@ export interface Services {
   };
 }
 
-// A storing round takes up to this many events from the requests waiting (a request of MAX_BATCH_BYTES holds a
-// few hundred), and a settling round up to this many identifiers: large enough that a busy instance runs few
-// transactions, small enough that one stays well within Neo4j's memory and lock-wait limits.
-const INGEST_ROUND_EVENTS = 5000;
-const INGEST_ROUND_IDENTIFIERS = 5000;
-
 /**
  * Builds every service of one instance. The order of the settle steps is the order a profile change is
  * worked through inside its transaction: summaries (traits), then tags and segments.
@@ -134,10 +128,11 @@ export function createServices(
     {
       maxEventBytes: config.MAX_EVENT_BYTES,
       clock,
-      roundEvents: INGEST_ROUND_EVENTS,
-      roundIdentifiers: INGEST_ROUND_IDENTIFIERS,
+      roundEvents: config.INGEST_ROUND_EVENTS,
+      roundIdentifiers: config.INGEST_ROUND_EVENTS,
+      concurrentRounds: config.INGEST_CONCURRENCY,
       settleRetryMs: 1000,
-      settleBacklog: 4 * INGEST_ROUND_IDENTIFIERS,
+      settleBacklog: 4 * config.INGEST_ROUND_EVENTS,
     },
     logger,
   );

@@ -43,6 +43,29 @@ describe('GroupCommit', () => {
     expect(rounds).toEqual([[1, 2, 3]]);
   });
 
+  it('runs up to `concurrency` rounds at once; what comes meanwhile waits for a free one', async () => {
+    const { rounds, gates, round } = gatedRounds();
+    const group = new GroupCommit(round, 100, () => 1, 2);
+    const first = group.submit(1);
+    await settle();
+    const second = group.submit(2);
+    await settle();
+    const rest = [3, 4].map((n) => group.submit(n));
+    await settle();
+    expect(rounds).toEqual([[1], [2]]);
+    gates[1]!();
+    await expect(second).resolves.toBe(20);
+    await settle();
+    expect(rounds).toEqual([[1], [2], [3, 4]]);
+    gates[0]!();
+    gates[2]!();
+    await expect(Promise.all([first, ...rest])).resolves.toEqual([10, 30, 40]);
+    let idle = false;
+    void group.idle().then(() => (idle = true));
+    await settle();
+    expect(idle).toBe(true);
+  });
+
   it('keeps a round within the size limit, but always takes at least one item', async () => {
     const rounds: number[][] = [];
     const group = new GroupCommit(

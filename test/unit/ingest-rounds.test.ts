@@ -54,7 +54,7 @@ function serviceWith(
       clock: Date.now,
       maxEventBytes: 32_768,
       roundEvents: 100,
-      roundIdentifiers: 1,
+      roundIdentifiers: 1, concurrentRounds: 1,
       settleRetryMs: 10,
       settleBacklog: 1,
     },
