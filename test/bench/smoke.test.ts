@@ -32,7 +32,13 @@ interface RefreshResult {
   refresh: { job: { state: string } | null; lists: number; peakRssMb: number };
 }
 interface WriteResult {
-  portrait: { accepted: number; events: number; added?: Record<string, number> };
+  portrait: {
+    accepted: number;
+    events: number;
+    added?: Record<string, number>;
+    storingTransactions?: number;
+    settlingTransactions?: number;
+  };
   segmentSeconds?: Array<{ name: string; seconds: number }>;
   data: { profiles: number };
   bare: unknown;
@@ -214,9 +220,11 @@ describe('benchmark smoke runs', () => {
       failed: 0,
       rejected: 0,
       requestMs: latency,
-      transactions: expect.any(Number),
-      retriedTransactions: expect.any(Number),
+      storingTransactions: expect.any(Number),
+      settlingTransactions: expect.any(Number),
     });
+    expect(result.portrait.storingTransactions).toBeGreaterThanOrEqual(1);
+    expect(result.portrait.settlingTransactions).toBeGreaterThanOrEqual(1);
     expect(result.portrait.accepted).toBe(result.portrait.events);
     expect(result.bare).toMatchObject({
       events: result.portrait.events,
