@@ -116,9 +116,24 @@ export class Executor {
     const config = { metadata: { app: 'portrait', operation: name } };
     const body = async (managed: ManagedTransaction): Promise<T> => {
       const finishing: Array<() => Promise<void>> = [];
-      const result = await work(this.runner(managed, name, mode, finishing));
-      for (const finish of finishing) await finish();
-      return result;
+      try {
+        const result = await work(this.runner(managed, name, mode, finishing));
+        for (const finish of finishing) await finish();
+        return result;
+      } catch (error) {
+        if (error instanceof Neo4jError && error.retryable) {
+          // The driver retries the whole transaction: worth knowing when it happens often (lock order).
+          this.logger.debug(
+            'transaction attempt failed with a transient error (retried until NEO4J_RETRY_MS)',
+            {
+              operation: name,
+              code: error.code,
+              message: error.message,
+            },
+          );
+        }
+        throw error;
+      }
     };
     try {
       return mode === 'READ'
