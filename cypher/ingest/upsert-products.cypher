@@ -1,8 +1,9 @@
 // Creates products or updates them from the newest event that described them (older events never overwrite).
-// Every product of the batch is write-locked here, in id order, including those it does not describe anew
-// (older events): the batch goes on to take shared locks on them (interactions) and write locks (engagement),
-// and a transaction that takes a product's write lock after others, or a shared one without holding the
-// write lock, deadlocks with another that takes them in another order. A product's category link changes
+// Every product of the round is write-locked here, in id order, including those it does not describe anew
+// (older events): the round goes on to take shared locks on them (link-interactions), and a transaction that
+// takes a product's write lock after others, or a shared one without holding the write lock, deadlocks with
+// another that takes them in another order. Products are locked after the round's identifiers, as the
+// settling rounds that write their engagement lock them. A product's category link changes
 // only with its description, and by CREATE: a relationship MERGE would write-lock the shared Category too.
 // params: $products: [{id, name, category, price, brand, at}] (sorted by id)
 UNWIND $products AS x

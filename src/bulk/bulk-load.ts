@@ -4,7 +4,7 @@ import { defineQueries } from '../db/cypher';
 import type { Executor } from '../db/executor';
 import type { CarrierCreate, IdentifierUpsert } from '../ingest/ingest.repository';
 import { normalizeEvent, type NormalizedEvent } from '../ingest/segment-event';
-import { WriteSet, carriersOf, interactionsOf } from '../ingest/write-set';
+import { WriteSet, carriersOf, interactionsOf, productLinesOf } from '../ingest/write-set';
 import { identifierKey, isBlockedValue, ruleFor, splitKey, type IdentityRules } from '../identity/namespaces';
 import { partition, planProfiles, sharedKeys, type StitchLink, type StitchNode } from '../identity/stitching';
 import type { Services } from '../server/services';
@@ -21,6 +21,7 @@ const INGEST = defineQueries('ingest', [
   'upsert-categories',
   'upsert-products',
   'create-interactions',
+  'link-interactions',
 ] as const);
 
 export interface BulkProgress {
@@ -297,6 +298,8 @@ export async function bulkLoad(
         .writeTx('bulk.events', async (tx) => {
           await tx.run(Q.createEvents, { events: rows });
           await tx.run(INGEST.createInteractions, { interactions: made });
+          const lines = productLinesOf(made);
+          if (lines.length > 0) await tx.run(INGEST.linkInteractions, { lines });
         })
         .then(() => {
           interactions += made.length;

@@ -9,6 +9,7 @@ const Q = defineQueries('ingest', [
   'upsert-categories',
   'upsert-products',
   'create-interactions',
+  'link-interactions',
   'any-event',
   'record-carriers',
   'mark-unsettled',
@@ -138,8 +139,17 @@ export class IngestRepository {
     if (carriers.length > 0) await tx.run(Q.recordCarriers, { carriers });
   }
 
+  /** Creates interactions on their identifiers; linkInteractions links them to their products. */
   async createInteractions(tx: TxRunner, interactions: readonly InteractionCreate[]): Promise<void> {
     if (interactions.length > 0) await tx.run(Q.createInteractions, { interactions });
+  }
+
+  /** Links interactions to their products: after upsertCatalogue, which locks the products. */
+  async linkInteractions(
+    tx: TxRunner,
+    lines: ReadonlyArray<{ id: string; productId: string }>,
+  ): Promise<void> {
+    if (lines.length > 0) await tx.run(Q.linkInteractions, { lines });
   }
 
   async markUnsettled(tx: TxRunner, touched: UnsettledRecord, at: number): Promise<void> {

@@ -10,7 +10,7 @@ import { consentDecisions, type ConsentFromEvent } from '../privacy/consent';
 import { mergeStoredTraits, parseStoredTraits } from '../profiles/traits';
 import type { IngestRepository } from './ingest.repository';
 import { normalizeEvent, type EventType, type NormalizedEvent } from './segment-event';
-import { WriteSet, carriersOf, interactionsOf } from './write-set';
+import { WriteSet, carriersOf, interactionsOf, productLinesOf } from './write-set';
 
 export interface RejectedEvent {
   index: number;
@@ -345,10 +345,15 @@ export class IngestService {
       tx,
       events.flatMap((e) => consentDecisions(e.primary.key, e.traits, e.at, e.messageId)),
     );
+    // Identifiers are locked before products (creating relationships on an identifier locks it), as settling
+    // rounds lock them: a storing round that locked products first and then identifiers would deadlock with a
+    // settling round holding those identifiers and writing those products' engagement.
     await this.repository.upsertLinks(tx, writes.sortedLinks());
-    await this.repository.upsertCatalogue(tx, writes.sortedCategories(), writes.productRows());
-    await this.repository.createInteractions(tx, interactionsOf(events));
     await this.repository.recordCarriers(tx, carriersOf(events));
+    const interactions = interactionsOf(events);
+    await this.repository.createInteractions(tx, interactions);
+    await this.repository.upsertCatalogue(tx, writes.sortedCategories(), writes.productRows());
+    await this.repository.linkInteractions(tx, productLinesOf(interactions));
     const touched = { record: randomUUID(), keys: [...writes.identifiers.keys()].sort() };
     await this.repository.markUnsettled(tx, touched, now);
     return touched;

@@ -174,3 +174,10 @@ export function interactionsOf(events: readonly NormalizedEvent[]): InteractionC
     })),
   );
 }
+
+/** The interactions that name a product, as rows of link-interactions. */
+export function productLinesOf(
+  interactions: readonly InteractionCreate[],
+): Array<{ id: string; productId: string }> {
+  return interactions.flatMap((x) => (x.productId ? [{ id: x.id, productId: x.productId }] : []));
+}

@@ -28,6 +28,7 @@ function serviceWith(
     upsertLinks: async () => {},
     upsertCatalogue: async () => {},
     createInteractions: async () => {},
+    linkInteractions: async () => {},
     recordCarriers: async () => {},
     markUnsettled: async () => {},
     dropUnsettled: async () => {},

@@ -451,15 +451,14 @@ export async function run(given = {}) {
       const portrait = await startBenchPortrait({ INGEST_ACKNOWLEDGE: options.acknowledge });
       try {
         const trackerKey = await portraitSetup(portrait);
-        // Every attempt at a storing transaction claims its events first, and every attempt at a settling one
-        // loads the touched components: a round of concurrent requests is one transaction of each kind (more
-        // when the driver retried one).
+        // Every attempt at a storing transaction claims its events once, and every settling transaction drops
+        // its rounds' records once before it commits: a round of concurrent requests is one transaction of
+        // each kind (storing attempts the driver retried count again; retried settling attempts do not).
         let storing = 0;
         let settling = 0;
         const stop = portrait.services.executor.onQuery((event) => {
           if (event.query === 'ingest.claimEvents') storing += 1;
-          if (event.query === 'identity.loadComponent' && event.transaction === 'ingest.settle')
-            settling += 1;
+          if (event.query === 'ingest.dropUnsettled') settling += 1;
         });
         const { seconds, ...sent } = await timedSend(portrait, trackerKey, set, options);
         stop();
