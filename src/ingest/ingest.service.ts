@@ -211,6 +211,18 @@ export class IngestService {
   }
 
   /**
+   * What this instance has accepted but not finished: requests waiting for a storing round, identifiers
+   * waiting for a settling round, and stored rounds whose settle failed and waits to be tried again.
+   */
+  backlog(): { requestsToStore: number; identifiersToSettle: number; settlesToRetry: number } {
+    return {
+      requestsToStore: this.storing.waiting,
+      identifiersToSettle: this.settling.waitingSize,
+      settlesToRetry: this.retries.size,
+    };
+  }
+
+  /**
    * Settles the records of rounds stored before `before` that are still unsettled (left by a process that
    * stopped, or by a settle that failed), except those this process is settling; resolves to how many.
    */

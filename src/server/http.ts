@@ -152,7 +152,11 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
   const health = createHealthCheck(driver, config.NEO4J_DATABASE);
   app.get('/health', async (_req, res) => {
     const report = await health();
-    res.status(report.status === 'ok' ? 200 : 503).json({ ...report, ...(deps.status?.() ?? {}) });
+    res.status(report.status === 'ok' ? 200 : 503).json({
+      ...report,
+      ingestion: services.ingest.backlog(),
+      ...(deps.status?.() ?? {}),
+    });
   });
 
   const limiter = deps.rateLimiter;

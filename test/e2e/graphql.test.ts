@@ -233,6 +233,10 @@ describe('health', () => {
   it('answers 200 while Neo4j is reachable', async () => {
     const response = await fetch(`${server.url}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', neo4j: 'reachable' });
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      neo4j: 'reachable',
+      ingestion: { requestsToStore: 0, identifiersToSettle: 0, settlesToRetry: 0 },
+    });
   });
 });

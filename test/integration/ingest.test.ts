@@ -257,9 +257,15 @@ describe('storing and settling in rounds', () => {
       );
       expect(stored).toEqual({ did: 1, inProfile: 0 });
       expect(await recordsWith(`user_id:${u}`)).toEqual([[`user_id:${u}`]]);
+      expect(flaky.services.ingest.backlog()).toEqual({
+        requestsToStore: 0,
+        identifiersToSettle: 0,
+        settlesToRetry: 1,
+      });
       // The retry (a second later) settles it and drops the record.
       await eventually(async () => (await db.profileOf('user_id', u)) !== null);
       await eventually(async () => (await recordsWith(`user_id:${u}`)).length === 0);
+      expect(flaky.services.ingest.backlog().settlesToRetry).toBe(0);
     } finally {
       await flaky.close();
     }
