@@ -86,7 +86,7 @@ export interface UnsettledRecord {
   keys: readonly string[];
 }
 
-/** The writes of one ingestion transaction, each one UNWIND statement over the whole chunk. */
+/** The writes of a storing round (each one UNWIND statement over the whole round), and its Unsettled record. */
 export class IngestRepository {
   constructor(private readonly executor: Executor) {}
 
