@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Driver } from 'neo4j-driver';
 import { loadConfig, type Config } from '../../src/config';
-import { silentLogger } from '../../src/common/logger';
+import { createLogger, silentLogger, type LogLevel } from '../../src/common/logger';
 import { createDriver } from '../../src/db/driver';
 import { Executor, type QueryEvent } from '../../src/db/executor';
 import { createServices, type Services } from '../../src/server/services';
@@ -34,6 +34,11 @@ export function unique(label = 't'): string {
   return `${label}-${randomUUID().slice(0, 8)}`;
 }
 
+/** Silent, unless TEST_LOG_LEVEL names a level: for seeing what the services log while a test runs. */
+const testLogger = process.env.TEST_LOG_LEVEL
+  ? createLogger(process.env.TEST_LOG_LEVEL as LogLevel)
+  : silentLogger;
+
 export interface TestDb {
   config: Config;
   driver: Driver;
@@ -55,8 +60,8 @@ export async function openTestDb(
 ): Promise<TestDb> {
   const config = testConfig(overrides);
   const driver = createDriver(config);
-  const executor = new Executor(driver, config.NEO4J_DATABASE, silentLogger);
-  const services = createServices(executor, config, silentLogger, undefined, options.clock);
+  const executor = new Executor(driver, config.NEO4J_DATABASE, testLogger, undefined, config.NEO4J_RETRY_MS);
+  const services = createServices(executor, config, testLogger, undefined, options.clock);
   return {
     config,
     driver,
