@@ -110,9 +110,11 @@ describe('evidence, explanations and unmerge', () => {
       { v: `${u}-2`, c: 1 },
       { v: email, c: 1 },
     ]);
-    const conflicted = await db.services.identity.conflictedIdentifiers(100);
-    expect(conflicted.map((c) => c.identifier.value)).toEqual(expect.arrayContaining([email, `${u}-2`]));
     const counts = await db.services.identity.healthCounts();
     expect(counts.conflicted).toBeGreaterThanOrEqual(2);
+    // Worst first, and other tests sharing the database leave conflicts too (the determinism property
+    // leaves hundreds): ask for all of them.
+    const conflicted = await db.services.identity.conflictedIdentifiers(counts.conflicted);
+    expect(conflicted.map((c) => c.identifier.value)).toEqual(expect.arrayContaining([email, `${u}-2`]));
   });
 });
