@@ -152,20 +152,23 @@ export class IdentityRepository {
     if (pairs.length > 0)
       await tx.run(Q.relinkPairs, { pairs: pairs.map(([a, b]) => ({ a: splitKey(a), b: splitKey(b) })) });
   }
-  /** Locks the live profiles of `keys` (except those in `except`) and returns them. */
+
+  /**
+   * Write-locks the live profiles of `keys` (except those in `except`) and those of `keys` that belong to no
+   * profile; returns the profiles and the keys of the profile-less identifiers.
+   */
   async lockProfiles(
     tx: TxRunner,
     keys: Iterable<string>,
     except: Iterable<string>,
     now: number,
-  ): Promise<StitchProfile[]> {
-    const rows = await tx.run(Q.lockProfiles, { keys: refs(keys), except: [...except], now });
-    return rows.map((row) => ({
-      id: row.id as string,
-      anchor: row.anchor as string,
-      createdAt: row.createdAt as number,
-      live: true,
-    }));
+  ): Promise<{ profiles: StitchProfile[]; unsettled: string[] }> {
+    const [row] = await tx.run(Q.lockProfiles, { keys: refs(keys), except: [...except], now });
+    const locked = (row?.locked ?? []) as Array<{ id: string; anchor: string; createdAt: number }>;
+    return {
+      profiles: locked.map((p) => ({ id: p.id, anchor: p.anchor, createdAt: p.createdAt, live: true })),
+      unsettled: (row?.identifiers ?? []) as string[],
+    };
   }
 
   /** The live profiles of `keys` (except those in `except`), without locking (read transactions). */

@@ -140,13 +140,19 @@ export class IdentityService {
     const members = new Map<string, StoredIdentifier>();
     const leaves = new Map<string, StoredIdentifier>();
     const links = new Map<string, StitchLink>();
+    // Identifiers of no profile that this transaction has locked (with lockAt).
+    const unsettled = new Set<string>();
     let frontier = new Set(keys);
     let rules = this.cache.rules;
     while (frontier.size > 0) {
-      const found =
-        lockAt === null
-          ? await this.repository.profilesOf(tx, frontier, live.keys())
-          : await this.repository.lockProfiles(tx, frontier, live.keys(), lockAt);
+      let found: StitchProfile[];
+      if (lockAt === null) {
+        found = await this.repository.profilesOf(tx, frontier, live.keys());
+      } else {
+        const locked = await this.repository.lockProfiles(tx, frontier, live.keys(), lockAt);
+        found = locked.profiles;
+        for (const key of locked.unsettled) unsettled.add(key);
+      }
       for (const profile of found) live.set(profile.id, profile);
       // Read the rules once the first locks are held: a rule change committed before is then visible.
       if (members.size === 0) rules = await this.rulesIn(tx);
@@ -162,8 +168,14 @@ export class IdentityService {
       for (const link of slice.links) links.set(`${link.a}\n${link.b}`, link);
       const next = new Set<string>();
       for (const member of slice.members) {
-        // Its profile changed between our lock and our read: lock that one too and read again.
-        if (member.profileId !== null && !live.has(member.profileId)) next.add(member.key);
+        // Its profile changed between our lock and our read (or it lost its profile): lock that one too (or
+        // the identifier itself) and read again.
+        if (
+          member.profileId !== null
+            ? !live.has(member.profileId)
+            : lockAt !== null && !unsettled.has(member.key)
+        )
+          next.add(member.key);
       }
       for (const neighbour of slice.neighbours) {
         if (members.has(neighbour.key) || isBlockedValue(rules, neighbour.value)) continue;
