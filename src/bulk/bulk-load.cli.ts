@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     await waitForNeo4j(driver, logger);
     await applySchema(driver, config.NEO4J_DATABASE, logger);
     const services = createServices(
-      new Executor(driver, config.NEO4J_DATABASE, logger),
+      new Executor(driver, config.NEO4J_DATABASE, logger, undefined, config.NEO4J_RETRY_MS),
       config,
       logger,
       undefined,

@@ -1,4 +1,4 @@
-import { Neo4jError, type Driver, type ManagedTransaction } from 'neo4j-driver';
+import { Neo4jError, type Driver, type Transaction } from 'neo4j-driver';
 import type { Logger } from '../common/logger';
 import { PortraitError } from '../common/errors';
 import type { CypherQuery } from './cypher';
@@ -15,7 +15,7 @@ export interface QueryEvent {
   rows: number;
 }
 
-/** The statements of one managed transaction. */
+/** The statements of one transaction. */
 export interface TxRunner {
   run(query: CypherQuery, params?: Params): Promise<Row[]>;
   /**
@@ -37,12 +37,15 @@ const unavailable = new Set([
 const RETRY_UNAVAILABLE_SECONDS = 5;
 const RETRY_TRANSIENT_SECONDS = 1;
 
+/** The first pause before a transient failure is tried again, and the longest (the pause doubles). */
+const FIRST_RETRY_DELAY_MS = 20;
+const MAX_RETRY_DELAY_MS = 1_000;
+
 /**
- * The one way Portrait talks to Neo4j. Every statement runs in a managed transaction (executeRead or
- * executeWrite, so the driver retries transient failures such as deadlocks), tagged with the operation name,
- * and Neo4j's errors become typed errors: unavailability, transient failures that outlasted the retries
- * (TRANSIENT_ERROR, 503) and constraint conflicts are shown to clients, anything else is masked by the
- * server's error formatter.
+ * The one way Portrait talks to Neo4j. Every statement runs in a transaction (or an auto-commit read) tagged
+ * with the operation name and tried again on transient failures such as deadlocks, and Neo4j's errors become
+ * typed errors: unavailability, transient failures that outlasted the retries (TRANSIENT_ERROR, 503) and
+ * constraint conflicts are shown to clients, anything else is masked by the server's error formatter.
  */
 export class Executor {
   private readonly listeners = new Set<(event: QueryEvent) => void>();
@@ -52,7 +55,7 @@ export class Executor {
     private readonly database: string,
     private readonly logger: Logger,
     private readonly slowQueryMs = 500,
-    /** How long `read` retries transient failures (the driver's setting for managed transactions). */
+    /** How long transient failures are tried again (NEO4J_RETRY_MS). */
     private readonly retryMs = 15_000,
   ) {}
 
@@ -64,25 +67,19 @@ export class Executor {
 
   /**
    * One read statement, as an auto-commit transaction: RUN and PULL leave in one write and nothing else is
-   * sent, where a managed transaction adds BEGIN and COMMIT and a round trip — a sizeable share of a small
-   * read's cost (the profile query of the read benchmark). Transient failures are retried as the driver
-   * retries managed transactions, for up to `retryMs`; a read-only statement can always be run again.
+   * sent, where a transaction adds BEGIN and COMMIT and a round trip — a sizeable share of a small read's cost
+   * (the profile query of the read benchmark). Transient failures are retried like transactions; a read-only
+   * statement can always be run again.
    */
   async read(query: CypherQuery, params: Params = {}): Promise<Row[]> {
     const session = this.driver.session({ database: this.database, defaultAccessMode: 'READ' });
     const config = { metadata: { app: 'portrait', operation: query.name } };
-    const deadline = Date.now() + this.retryMs;
     try {
-      for (let delay = 100; ; delay *= 2) {
-        try {
-          const started = performance.now();
-          const result = await session.run(query.text, params, config);
-          return this.recorded(query, query.name, 'READ', started, result.records);
-        } catch (error) {
-          if (!(error instanceof Neo4jError && error.retryable) || Date.now() + delay > deadline) throw error;
-          await new Promise((resolve) => setTimeout(resolve, delay));
-        }
-      }
+      return await this.retrying(query.name, async () => {
+        const started = performance.now();
+        const result = await session.run(query.text, params, config);
+        return this.recorded(query, query.name, 'READ', started, result.records);
+      });
     } catch (error) {
       throw this.translate(error, query.name);
     } finally {
@@ -114,31 +111,19 @@ export class Executor {
       defaultAccessMode: mode === 'READ' ? 'READ' : 'WRITE',
     });
     const config = { metadata: { app: 'portrait', operation: name } };
-    const body = async (managed: ManagedTransaction): Promise<T> => {
-      const finishing: Array<() => Promise<void>> = [];
-      try {
-        const result = await work(this.runner(managed, name, mode, finishing));
-        for (const finish of finishing) await finish();
-        return result;
-      } catch (error) {
-        if (error instanceof Neo4jError && error.retryable) {
-          // The driver retries the whole transaction: worth knowing when it happens often (lock order).
-          this.logger.debug(
-            'transaction attempt failed with a transient error (retried until NEO4J_RETRY_MS)',
-            {
-              operation: name,
-              code: error.code,
-              message: error.message,
-            },
-          );
-        }
-        throw error;
-      }
-    };
     try {
-      return mode === 'READ'
-        ? await session.executeRead(body, config)
-        : await session.executeWrite(body, config);
+      return await this.retrying(name, async () => {
+        const tx = session.beginTransaction(config);
+        try {
+          const finishing: Array<() => Promise<void>> = [];
+          const result = await work(this.runner(tx, name, mode, finishing));
+          for (const finish of finishing) await finish();
+          await tx.commit();
+          return result;
+        } finally {
+          if (tx.isOpen()) await tx.rollback().catch(() => undefined);
+        }
+      });
     } catch (error) {
       throw this.translate(error, name);
     } finally {
@@ -146,8 +131,36 @@ export class Executor {
     }
   }
 
+  /**
+   * Runs `attempt` until it succeeds, fails with an error that is not transient, or `retryMs` has passed.
+   * The pause before each new attempt starts short and doubles, with jitter. The driver's own retries of
+   * managed transactions (not used) wait a second before the first: a deadlock between two settles of one
+   * component paid that second every time, though the winner commits in milliseconds.
+   */
+  private async retrying<T>(operation: string, attempt: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.retryMs;
+    for (let delay = FIRST_RETRY_DELAY_MS, attempts = 1; ; delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS)) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof Neo4jError && error.retryable) || Date.now() + delay > deadline) throw error;
+        const pause = delay * (0.8 + Math.random() * 0.4);
+        // Worth knowing when it happens often: the lock order of some transaction is worth a look.
+        this.logger.debug('transaction attempt failed with a transient error; trying again', {
+          operation,
+          attempts,
+          retryInMs: Math.round(pause),
+          code: error.code,
+          message: error.message,
+        });
+        attempts += 1;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  }
+
   private runner(
-    managed: ManagedTransaction,
+    tx: Pick<Transaction, 'run'>,
     transaction: string,
     mode: 'READ' | 'WRITE',
     finishing: Array<() => Promise<void>>,
@@ -158,7 +171,7 @@ export class Executor {
       },
       run: async (query, params = {}) => {
         const started = performance.now();
-        const result = await managed.run(query.text, params);
+        const result = await tx.run(query.text, params);
         return this.recorded(query, transaction, mode, started, result.records);
       },
     };
@@ -195,7 +208,7 @@ export class Executor {
         });
       }
       if (error.retryable) {
-        // Still failing after the driver's retries (NEO4J_RETRY_MS): the transaction was rolled back.
+        // Still failing after the retries (NEO4J_RETRY_MS): the transaction was rolled back.
         this.logger.warn('transaction retries exhausted', { operation, code: error.code, error });
         return new PortraitError(
           'TRANSIENT_ERROR',

@@ -59,7 +59,11 @@ async function main(): Promise<void> {
   try {
     await waitForNeo4j(driver, logger);
     await applySchema(driver, config.NEO4J_DATABASE, logger);
-    const services = createServices(new Executor(driver, config.NEO4J_DATABASE, logger), config, logger);
+    const services = createServices(
+      new Executor(driver, config.NEO4J_DATABASE, logger, undefined, config.NEO4J_RETRY_MS),
+      config,
+      logger,
+    );
     const summary = await importNdjson(services.ingest, options.files, options.batch, progressBar());
     process.stdout.write(`\n${formatSummary(options.files, summary)}`);
     if (options.rejectedPath) {

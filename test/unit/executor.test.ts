@@ -4,42 +4,46 @@ import { PortraitError } from '../../src/common/errors';
 import { Executor } from '../../src/db/executor';
 
 /**
- * A driver whose write transactions run `work` against a transaction that records the statements, once per
- * entry of `attempts`: an error there fails that attempt (the driver retries as long as attempts remain).
+ * A driver whose transactions record their statements; the nth transaction begun fails at its commit with
+ * `attempts[n]` when that is an error (past the end of `attempts`, as the last entry says).
  */
 function fakeDriver(attempts: Array<Error | null>, statements: string[]): Driver {
-  const managed = {
-    run: async (text: string) => {
-      statements.push(text);
-      return { records: [] };
-    },
-  };
-  const execute = async (work: (tx: typeof managed) => Promise<unknown>) => {
-    let last: unknown;
-    for (const failure of attempts) {
-      statements.push('BEGIN');
-      try {
-        const result = await work(managed);
-        if (failure) throw failure;
+  let begun = 0;
+  const failureOf = (n: number) => attempts[Math.min(n, attempts.length - 1)] ?? null;
+  const beginTransaction = () => {
+    const failure = failureOf(begun++);
+    let open = true;
+    statements.push('BEGIN');
+    return {
+      run: async (text: string) => {
+        statements.push(text);
+        return { records: [] };
+      },
+      commit: async () => {
+        open = false;
+        if (failure) {
+          statements.push('ROLLBACK');
+          throw failure;
+        }
         statements.push('COMMIT');
-        return result;
-      } catch (error) {
+      },
+      rollback: async () => {
+        open = false;
         statements.push('ROLLBACK');
-        last = error;
-      }
-    }
-    throw last;
+      },
+      isOpen: () => open,
+    };
   };
   // Auto-commit statements (`read`): one attempt per entry of `attempts` too.
   let attempt = 0;
   const run = async (text: string) => {
     statements.push(`AUTOCOMMIT ${text}`);
-    const failure = attempts[attempt++];
+    const failure = failureOf(attempt++);
     if (failure) throw failure;
     return { records: [{ toObject: () => ({ answer: 42 }) }] };
   };
   return {
-    session: () => ({ executeWrite: execute, executeRead: execute, run, close: async () => undefined }),
+    session: () => ({ beginTransaction, run, close: async () => undefined }),
   } as unknown as Driver;
 }
 
@@ -76,23 +80,19 @@ describe('Executor', () => {
     expect(seen).toEqual(['test.work READ 1']);
   });
 
-  it('gives up reading after retryMs, with the same error as a managed transaction', async () => {
+  it('gives up reading after retryMs, with the same error as a transaction', async () => {
     const deadlock = neo4jError('Neo.TransientError.Transaction.DeadlockDetected');
-    const executor = new Executor(
-      fakeDriver([deadlock, deadlock, deadlock], []),
-      'neo4j',
-      silentLogger,
-      500,
-      150,
-    );
+    const executor = new Executor(fakeDriver([deadlock], []), 'neo4j', silentLogger, 500, 150);
     const failure = await executor.read(query('work')).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'TRANSIENT_ERROR', status: 503 });
   });
 
   it('turns a transient failure that outlasted the retries into TRANSIENT_ERROR (503, retry after 1 s)', async () => {
     const deadlock = neo4jError('Neo.TransientError.Transaction.DeadlockDetected');
-    const executor = new Executor(fakeDriver([deadlock, deadlock], []), 'neo4j', silentLogger);
+    const statements: string[] = [];
+    const executor = new Executor(fakeDriver([deadlock], statements), 'neo4j', silentLogger, 500, 150);
     const failure = await executor.write(query('work')).catch((error: unknown) => error);
+    expect(statements.slice(0, 6)).toEqual(['BEGIN', 'work', 'ROLLBACK', 'BEGIN', 'work', 'ROLLBACK']);
     expect(failure).toBeInstanceOf(PortraitError);
     expect(failure).toMatchObject({
       code: 'TRANSIENT_ERROR',
@@ -104,7 +104,8 @@ describe('Executor', () => {
 
   it('tells an unreachable database from a busy one and leaves other errors to the formatter', async () => {
     const gone = neo4jError('ServiceUnavailable');
-    const unavailable = await new Executor(fakeDriver([gone], []), 'neo4j', silentLogger)
+    // Tried again until retryMs (100 ms here) has passed, as a busy one is.
+    const unavailable = await new Executor(fakeDriver([gone], []), 'neo4j', silentLogger, 500, 100)
       .write(query('work'))
       .catch((error: unknown) => error);
     expect(unavailable).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503, retryAfterSeconds: 5 });
