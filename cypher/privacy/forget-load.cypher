@@ -1,7 +1,11 @@
 // What erasing a profile touches: its identifiers, the segments it belongs to, the ids merged into it,
 // and identifiers of other profiles linked to its identifiers (restitched once the links are gone).
+// A merged-away id stands for the profile it was merged into, as everywhere else.
 // params: $id
-MATCH (p:Profile {id: $id})
+OPTIONAL MATCH (live:Profile {id: $id})
+OPTIONAL MATCH (:MergedProfile {id: $id})-[:MERGED_INTO]->(survivor:Profile)
+WITH coalesce(live, survivor) AS p
+WHERE p IS NOT NULL
 CALL {
   WITH p
   OPTIONAL MATCH (p)<-[:IN]-(i:Identifier)

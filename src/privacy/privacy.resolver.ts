@@ -11,7 +11,7 @@ export class PrivacyResolver {
   @Authorized('privacy:admin')
   @Mutation(() => Boolean, {
     description:
-      'Erase a profile with its identifiers, interactions, tags and memberships; later events with its identifiers do not bring it back.',
+      'Erase a profile with its identifiers, interactions, tags and memberships; later events with its identifiers do not bring it back. A merged-away id erases the profile it was merged into.',
   })
   forgetProfile(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     return ctx.services.privacy.forget(id, ctx.viewer);

@@ -22,6 +22,7 @@ import {
 const Q = defineQueries('privacy', [
   'ensure-pepper',
   'suppressed-among',
+  'forget-pending',
   'forget-load',
   'forget-delete',
   'forget-unsettled',
@@ -93,13 +94,19 @@ export class PrivacyService {
    * Erases a profile: it leaves its segments (each exit logged and streamed), then it is deleted with its
    * identifiers, interactions, the events that carried them, tags, consent and history; its identifiers are
    * kept only as hashes so late or replayed events with them are dropped; profiles it was linked to are
-   * restitched. One transaction, audited in it. False when there is no such profile.
+   * restitched. One transaction, audited in it. A merged-away id erases the profile it was merged into.
+   * False when there is no such profile.
    */
   async forget(id: string, viewer: Viewer | null): Promise<boolean> {
     const outcome = await this.executor.writeTx('privacy.forget', async (tx) => {
+      const now = Date.now();
+      // Identifiers that ingestion has stored but not settled yet, linked to this profile's, are settled
+      // first: those the profile takes are erased with it, instead of outliving it as a profile of their own.
+      const pending = (await tx.run(Q.forgetPending, { id })).map((row) => row.key as string);
+      const settledFirst = pending.length > 0 ? await this.identity.stitch(tx, new Set(pending), now) : null;
       const [loaded] = await tx.run(Q.forgetLoad, { id });
       if (!loaded) return null;
-      const now = Date.now();
+      const erasedId = loaded.id as string;
       const identifiers = (loaded.identifiers as Array<{ namespace: string; value: string }>).map((i) =>
         identifierKey(i.namespace, i.value),
       );
@@ -107,14 +114,14 @@ export class PrivacyService {
         tx,
         (loaded.segments as string[]).map((segmentId) => ({
           segmentId,
-          profileId: id,
+          profileId: erasedId,
           change: 'EXITED' as const,
         })),
         now,
       );
       const hashes = await Promise.all(identifiers.map((key) => this.hash(key)));
       await tx.run(Q.suppress, { hashes, now });
-      await tx.run(Q.forgetDelete, { id });
+      await tx.run(Q.forgetDelete, { id: erasedId });
       // Events stored but not settled yet keep their identifiers' keys until settled (ingest.service.ts).
       await tx.run(Q.forgetUnsettled, { keys: identifiers });
       const neighbours = (loaded.neighbours as Array<{ namespace: string; value: string }>).map((n) =>
@@ -128,9 +135,14 @@ export class PrivacyService {
         outcome: 'ok',
         details: { identifiers: identifiers.length, segmentsExited: exits.length },
       });
+      const erasedSettled = (settledFirst?.settlement.profiles ?? []).filter((p) => p !== erasedId);
       return {
-        profiles: restitched?.settlement.profiles ?? [],
-        segmentChanges: [...exits, ...(restitched?.settlement.segmentChanges ?? [])],
+        profiles: [...erasedSettled, ...(restitched?.settlement.profiles ?? [])],
+        segmentChanges: [
+          ...(settledFirst?.settlement.segmentChanges ?? []),
+          ...exits,
+          ...(restitched?.settlement.segmentChanges ?? []),
+        ],
       };
     });
     if (!outcome) return false;

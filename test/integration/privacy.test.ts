@@ -102,6 +102,50 @@ describe('erasure', () => {
     expect(after!.c).toBe(0);
     expect((await db.profileOf('user_id', `${u}-2`))!.id).toBe(second);
   });
+
+  it('erases, for a merged-away id, the profile it was merged into', async () => {
+    const u = unique('merged');
+    await ingest(identify({ userId: u, anonymousId: `${u}-a`, day: 1 }));
+    await ingest(track('Clicked', { anonymousId: `${u}-b`, day: 2 }));
+    const [first, second] = [
+      (await db.profileOf('user_id', u))!.id,
+      (await db.profileOf('anonymous_id', `${u}-b`))!.id,
+    ];
+    expect(first).not.toBe(second);
+    await ingest(identify({ userId: u, anonymousId: `${u}-b`, day: 3 }));
+    const survivor = (await db.profileOf('user_id', u))!.id;
+    const retired = survivor === first ? second : first;
+    expect(await db.services.privacy.forget(retired, admin)).toBe(true);
+    expect(await db.profileOf('user_id', u)).toBeNull();
+    expect(await db.profileById(survivor)).toBeNull();
+    expect(await db.services.privacy.forget(retired, admin)).toBe(false);
+  });
+
+  it('erases an identifier stored but not settled yet with the profile it joins, instead of leaving it a profile of its own', async () => {
+    const u = unique('pending');
+    await ingest(identify({ userId: u, traits: { email: `${u}@example.com` } }));
+    const id = (await db.profileOf('user_id', u))!.id;
+    // Another instance stores an event joining a new device to that account, and its settle fails.
+    const stalled = await openTestDb();
+    stalled.services.changes.addStep('test-failure', async () => {
+      throw new Error('settling refused by the test');
+    });
+    try {
+      await stalled.services.ingest.ingest([track('Clicked', { userId: u, anonymousId: `${u}-device` })]);
+      const device =
+        'MATCH (i:Identifier {namespace: "anonymous_id", value: $v}) RETURN COUNT { (i)-[:IN]->() } AS profiles';
+      expect(await db.cypher(device, { v: `${u}-device` })).toEqual([{ profiles: 0 }]);
+
+      expect(await db.services.privacy.forget(id, admin)).toBe(true);
+      expect(await db.cypher(device, { v: `${u}-device` })).toEqual([]);
+      // The stored round is settled later (by the sweep here) with nothing of the erased person left in it.
+      await db.services.ingest.settleLeftovers(Date.now() + 1);
+      expect(await db.profileOf('anonymous_id', `${u}-device`)).toBeNull();
+      expect(await db.profileOf('user_id', u)).toBeNull();
+    } finally {
+      await stalled.close();
+    }
+  });
 });
 
 describe('access requests', () => {
