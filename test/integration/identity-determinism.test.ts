@@ -119,7 +119,7 @@ describe('the partition depends only on the set of events', () => {
       // timeout was all a failure showed. The first counterexample is reported as it is.
       { numRuns: 15, endOnFailure: true },
     );
-    // 15 runs of about 45 requests each, most of them one by one: 26-31 s in the suite, but 44-58 s on a cold
-    // Neo4j of a 2-core machine (before and after ingestion's rounds alike), which the 60 s default cut short.
+    // 15 runs of about 60 requests each, most of them one by one: 25-40 s in the suite, but up to a minute on
+    // a cold Neo4j of a 2-core machine, which the 60 s default cut short.
   }, 180_000);
 });
