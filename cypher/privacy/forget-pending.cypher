@@ -1,6 +1,11 @@
 // Erasure: identifiers linked to the profile's identifiers that belong to no profile yet (stored by ingestion,
 // not settled), to be settled before the profile is erased; stitching follows them to any others like them.
+// A merged-away id stands for the profile it was merged into, as in forget-load.
 // params: $id
-MATCH (:Profile {id: $id})<-[:IN]-(:Identifier)-[:LINKED]-(n:Identifier)
+OPTIONAL MATCH (live:Profile {id: $id})
+OPTIONAL MATCH (:MergedProfile {id: $id})-[:MERGED_INTO]->(survivor:Profile)
+WITH coalesce(live, survivor) AS p
+WHERE p IS NOT NULL
+MATCH (p)<-[:IN]-(:Identifier)-[:LINKED]-(n:Identifier)
 WHERE NOT (n)-[:IN]->(:Profile)
 RETURN DISTINCT n.namespace + ':' + n.value AS key
