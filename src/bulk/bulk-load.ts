@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PortraitError } from '../common/errors';
 import { defineQueries } from '../db/cypher';
 import type { Executor } from '../db/executor';
-import type { CarrierCreate, IdentifierUpsert } from '../ingest/ingest.repository';
+import { IngestRepository, type CarrierCreate, type IdentifierUpsert } from '../ingest/ingest.repository';
 import { normalizeEvent, type NormalizedEvent } from '../ingest/segment-event';
 import { WriteSet, carriersOf, interactionsOf, productLinesOf } from '../ingest/write-set';
 import { identifierKey, isBlockedValue, ruleFor, splitKey, type IdentityRules } from '../identity/namespaces';
@@ -17,12 +17,7 @@ const Q = defineQueries('bulk', [
   'create-events',
   'graph-size',
 ] as const);
-const INGEST = defineQueries('ingest', [
-  'upsert-categories',
-  'upsert-products',
-  'create-interactions',
-  'link-interactions',
-] as const);
+const INGEST = defineQueries('ingest', ['upsert-categories', 'upsert-products'] as const);
 
 export interface BulkProgress {
   (phase: string, done: number, total: number | null): void;
@@ -277,6 +272,7 @@ export async function bulkLoad(
   await timed('events', async () => {
     let done = 0;
     let inFlight: Promise<void> = Promise.resolve();
+    const ingestWrites = new IngestRepository(executor);
     const flush = async (batch: NormalizedEvent[]) => {
       const made = interactionsOf(batch);
       const carriers = new Map<string, CarrierCreate[]>();
@@ -297,9 +293,9 @@ export async function bulkLoad(
       inFlight = executor
         .writeTx('bulk.events', async (tx) => {
           await tx.run(Q.createEvents, { events: rows });
-          await tx.run(INGEST.createInteractions, { interactions: made });
-          const lines = productLinesOf(made);
-          if (lines.length > 0) await tx.run(INGEST.linkInteractions, { lines });
+          // The ingestion path's own statements, so both paths make the same interactions.
+          await ingestWrites.createInteractions(tx, made);
+          await ingestWrites.linkInteractions(tx, productLinesOf(made));
         })
         .then(() => {
           interactions += made.length;
