@@ -451,9 +451,9 @@ export async function run(given = {}) {
       const portrait = await startBenchPortrait({ INGEST_ACKNOWLEDGE: options.acknowledge });
       try {
         const trackerKey = await portraitSetup(portrait);
-        // Every attempt at a storing transaction claims its events once, and every settling transaction drops
-        // its rounds' records once before it commits: a round of concurrent requests is one transaction of
-        // each kind (storing attempts the driver retried count again; retried settling attempts do not).
+        // Every attempt at a storing transaction claims its events once, and every attempt at a settling one
+        // drops its rounds' records once, last: a round of concurrent requests is one transaction of each kind
+        // (an attempt the executor retried counts again if it got that far).
         let storing = 0;
         let settling = 0;
         const stop = portrait.services.executor.onQuery((event) => {
