@@ -9,7 +9,8 @@
 //
 // --fresh uses a throw-away data folder (deleted afterwards) and a free port, for tests.
 // Without it, data lives in .neo4j/data (git-ignored) and the port is NEO4J_PORT or 7687.
-// Settings: NEO4J_HEAP (default 1g), NEO4J_PAGECACHE_MB (default 512), NEO4J_START_TIMEOUT_S (default 180).
+// Settings: NEO4J_HEAP (default 1g), NEO4J_PAGECACHE_MB (default 512), NEO4J_START_TIMEOUT_S (default 180),
+// NEO4J_SETTINGS (any other Neo4j settings as space-separated name=value pairs, as neo4j.conf names them).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -90,6 +91,7 @@ function startNeo4j({ home, port }) {
     home,
     String(port),
     pageCacheMb,
+    ...(process.env.NEO4J_SETTINGS ?? '').split(/\s+/).filter(Boolean),
   ];
   const child = spawn(java, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const logLines = [];

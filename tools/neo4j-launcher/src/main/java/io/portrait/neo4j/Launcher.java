@@ -2,6 +2,7 @@ package io.portrait.neo4j;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -18,19 +19,32 @@ import org.neo4j.io.ByteUnit;
  * "PORTRAIT_NEO4J_READY bolt://127.0.0.1:PORT" once Bolt accepts connections, and shuts the database down
  * cleanly when standard input closes or the process is terminated, so the parent never leaves it orphaned.
  *
- * <p>Arguments: HOME_DIR PORT [PAGECACHE_MB]
+ * <p>Arguments: HOME_DIR PORT [PAGECACHE_MB [NAME=VALUE ...]]. Each NAME=VALUE is any other Neo4j setting, by
+ * the name neo4j.conf gives it (written to HOME_DIR/portrait-settings.conf, which Neo4j then reads); these win
+ * over the launcher's own choices above them, and an unknown name stops the start with Neo4j's error.
  */
 public final class Launcher {
   private Launcher() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      System.err.println("usage: Launcher HOME_DIR PORT [PAGECACHE_MB]");
+      System.err.println("usage: Launcher HOME_DIR PORT [PAGECACHE_MB [NAME=VALUE ...]]");
       System.exit(2);
     }
     Path home = Path.of(args[0]).toAbsolutePath();
     int port = Integer.parseInt(args[1]);
     long pageCacheMb = args.length > 2 ? Long.parseLong(args[2]) : 512;
+    StringBuilder settings = new StringBuilder();
+    for (int i = 3; i < args.length; i++) {
+      if (!args[i].matches("[A-Za-z0-9_.]+=.*")) {
+        System.err.println("not a NAME=VALUE setting: " + args[i]);
+        System.exit(2);
+      }
+      settings.append(args[i]).append('\n');
+    }
+    Files.createDirectories(home);
+    Path settingsFile = home.resolve("portrait-settings.conf");
+    Files.writeString(settingsFile, settings.toString());
 
     DatabaseManagementService dbms =
         new DatabaseManagementServiceBuilder(home)
@@ -40,6 +54,7 @@ public final class Launcher {
             .setConfig(GraphDatabaseSettings.auth_enabled, false)
             .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
             .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(5))
+            .loadPropertiesFromFile(settingsFile)
             .build();
 
     CountDownLatch stopped = new CountDownLatch(1);
