@@ -15,6 +15,8 @@ export class ItemFailed {
 export class GroupCommit<In, Out> {
   private readonly queue: Array<{ item: In; resolve: (out: Out) => void; reject: (error: unknown) => void }> =
     [];
+  /** The total size of the queued items, kept as they come and go (asked for on every request). */
+  private queuedSize = 0;
   private active = 0;
   private scheduled = false;
   private readonly idleWaiters: Array<() => void> = [];
@@ -35,6 +37,7 @@ export class GroupCommit<In, Out> {
   submit(item: In): Promise<Out> {
     return new Promise<Out>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
+      this.queuedSize += this.size(item);
       // Rounds start a microtask later, so that what is submitted in this tick shares one.
       if (!this.scheduled) {
         this.scheduled = true;
@@ -53,7 +56,7 @@ export class GroupCommit<In, Out> {
 
   /** The total size of the items waiting for a round. */
   get waitingSize(): number {
-    return this.queue.reduce((sum, { item }) => sum + this.size(item), 0);
+    return this.queuedSize;
   }
 
   /** Resolves once the queue is empty and no round runs. */
@@ -73,7 +76,9 @@ export class GroupCommit<In, Out> {
         count += 1;
       }
       this.active += 1;
-      void this.run(this.queue.splice(0, count)).finally(() => {
+      const taken = this.queue.splice(0, count);
+      this.queuedSize -= taken.reduce((sum, { item }) => sum + this.size(item), 0);
+      void this.run(taken).finally(() => {
         this.active -= 1;
         this.pump();
         if (this.active === 0 && this.queue.length === 0) {

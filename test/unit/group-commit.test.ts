@@ -80,6 +80,27 @@ describe('GroupCommit', () => {
     expect(rounds).toEqual([[2, 2], [2], [9], [1]]);
   });
 
+  it('counts the size of what waits for a round, and not what a round took', async () => {
+    const { gates, round } = gatedRounds();
+    const group = new GroupCommit(round, 5, (n) => n);
+    expect(group.waitingSize).toBe(0);
+    const first = group.submit(4);
+    expect(group.waitingSize).toBe(4);
+    await settle();
+    expect(group.waitingSize).toBe(0);
+    const rest = [3, 2, 6].map((n) => group.submit(n));
+    expect(group.waitingSize).toBe(11);
+    gates[0]!();
+    await first;
+    await settle();
+    expect(group.waitingSize).toBe(6);
+    gates[1]!();
+    await settle();
+    expect(group.waitingSize).toBe(0);
+    gates[2]!();
+    await expect(Promise.all(rest)).resolves.toEqual([30, 20, 60]);
+  });
+
   it('rejects the callers of a failed round only, and goes on with the next', async () => {
     let calls = 0;
     const group = new GroupCommit(async (items: readonly string[]) => {
