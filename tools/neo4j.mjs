@@ -10,7 +10,8 @@
 // --fresh uses a throw-away data folder (deleted afterwards) and a free port, for tests.
 // Without it, data lives in .neo4j/data (git-ignored) and the port is NEO4J_PORT or 7687.
 // Settings: NEO4J_HEAP (default 1g), NEO4J_PAGECACHE_MB (default 512), NEO4J_START_TIMEOUT_S (default 180),
-// NEO4J_SETTINGS (any other Neo4j settings as space-separated name=value pairs, as neo4j.conf names them).
+// NEO4J_SETTINGS (any other Neo4j settings as space-separated name=value pairs, as neo4j.conf names them; they
+// win over DEFAULT_SETTINGS below).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -68,6 +69,21 @@ function freePort() {
   });
 }
 
+/**
+ * Settings passed unless NEO4J_SETTINGS names them. The vector index's merge factor: with Neo4j's default (50)
+ * up to 49 Lucene segments of each size pile up as transactions add embeddings, and a vector query searches
+ * every segment on its own, so lookalikes and recommendations slow down as profiles are written; 10 (Lucene's
+ * own default) keeps a few (BENCHMARKS.md, "The vector index's segments").
+ */
+const DEFAULT_SETTINGS = ['internal.dbms.index.vector.standard_merge_factor=10'];
+
+/** DEFAULT_SETTINGS and NEO4J_SETTINGS (which wins), as name=value arguments of the launcher. */
+function neo4jSettings() {
+  const given = (process.env.NEO4J_SETTINGS ?? '').split(/\s+/).filter(Boolean);
+  const byName = new Map([...DEFAULT_SETTINGS, ...given].map((pair) => [pair.split('=')[0], pair]));
+  return [...byName.values()];
+}
+
 /** Starts Neo4j and resolves once it prints its ready line; rejects if it exits or times out first. */
 function startNeo4j({ home, port }) {
   mkdirSync(home, { recursive: true });
@@ -91,7 +107,7 @@ function startNeo4j({ home, port }) {
     home,
     String(port),
     pageCacheMb,
-    ...(process.env.NEO4J_SETTINGS ?? '').split(/\s+/).filter(Boolean),
+    ...neo4jSettings(),
   ];
   const child = spawn(java, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const logLines = [];
