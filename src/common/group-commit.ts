@@ -71,14 +71,14 @@ export class GroupCommit<In, Out> {
       let total = 0;
       let count = 0;
       for (const { item } of this.queue) {
-        total += this.size(item);
-        if (count > 0 && total > this.limit) break;
+        const size = this.size(item);
+        if (count > 0 && total + size > this.limit) break;
+        total += size;
         count += 1;
       }
       this.active += 1;
-      const taken = this.queue.splice(0, count);
-      this.queuedSize -= taken.reduce((sum, { item }) => sum + this.size(item), 0);
-      void this.run(taken).finally(() => {
+      this.queuedSize -= total;
+      void this.run(this.queue.splice(0, count)).finally(() => {
         this.active -= 1;
         this.pump();
         if (this.active === 0 && this.queue.length === 0) {
