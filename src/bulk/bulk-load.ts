@@ -17,7 +17,6 @@ const Q = defineQueries('bulk', [
   'create-events',
   'graph-size',
 ] as const);
-const INGEST = defineQueries('ingest', ['upsert-categories', 'upsert-products'] as const);
 
 export interface BulkProgress {
   (phase: string, done: number, total: number | null): void;
@@ -160,6 +159,8 @@ export async function bulkLoad(
 ): Promise<BulkReport> {
   const batchSize = options.batchSize ?? 5000;
   const progress = options.progress ?? (() => undefined);
+  // The ingestion path's own statements for the catalogue and interactions, so both paths make them alike.
+  const ingestWrites = new IngestRepository(executor);
   const seconds: Record<string, number> = {};
   const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
     const started = Date.now();
@@ -232,9 +233,9 @@ export async function bulkLoad(
   });
   await timed('catalogue', async () => {
     await executor.writeTx('bulk.catalogue', async (tx) => {
-      await tx.run(INGEST.upsertCategories, { categories: writes.sortedCategories() });
+      await ingestWrites.upsertCatalogue(tx, writes.sortedCategories(), []);
       for (const chunk of chunks(writes.productRows(), batchSize))
-        await tx.run(INGEST.upsertProducts, { products: chunk });
+        await ingestWrites.upsertCatalogue(tx, [], chunk);
     });
   });
   await timed('links', async () => {
@@ -272,7 +273,6 @@ export async function bulkLoad(
   await timed('events', async () => {
     let done = 0;
     let inFlight: Promise<void> = Promise.resolve();
-    const ingestWrites = new IngestRepository(executor);
     const flush = async (batch: NormalizedEvent[]) => {
       const made = interactionsOf(batch);
       const carriers = new Map<string, CarrierCreate[]>();
@@ -293,7 +293,6 @@ export async function bulkLoad(
       inFlight = executor
         .writeTx('bulk.events', async (tx) => {
           await tx.run(Q.createEvents, { events: rows });
-          // The ingestion path's own statements, so both paths make the same interactions.
           await ingestWrites.createInteractions(tx, made);
           await ingestWrites.linkInteractions(tx, productLinesOf(made));
         })
