@@ -11,7 +11,7 @@ import { decodeCursor } from '../common/connection';
 
 /**
  * What a query asks of the profiles it reads, found by looking ahead at its selection, so that one round trip
- * fetches everything (profiles/profile-views.cypher) instead of one per field and kind of data.
+ * fetches everything (profile-view-statement.ts) instead of one per field and kind of data.
  * Parts it does not cover (merge history, recommendations, ...) are still loaded by their own resolvers.
  */
 export interface ViewPlan {
@@ -63,7 +63,7 @@ function fieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Fragmen
 }
 
 /**
- * The fields of each kind of record that profile-views.cypher reads when a selection asks for no other
+ * The fields of each kind of record that the view statement reads when a selection asks for no other
  * (the parts a profile view reads itself count as lean fields of the profile). Anything else reads the
  * whole record.
  */

@@ -11,6 +11,7 @@ import { toTag } from '../tags/tags.repository';
 import type { ProfileTag } from '../tags/tag.type';
 import type { Interaction } from './interaction.type';
 import type { ViewPlan } from './profile-view';
+import { viewStatement } from './profile-view-statement';
 import type { Profile } from './profile.type';
 
 const Q = defineQueries('profiles', [
@@ -22,7 +23,6 @@ const Q = defineQueries('profiles', [
   'interactions-of-profiles',
   'interaction-counts',
   'changes-of-profiles',
-  'profile-views',
 ] as const);
 
 export interface InteractionPageRows {
@@ -153,34 +153,30 @@ export class ProfilesRepository {
 
   /** Profiles with what `plan` asks of them, in one round trip; keyed by `ViewKey.key`. */
   async views(keys: readonly ViewKey[], plan: ViewPlan): Promise<Map<string, ProfileView>> {
-    const rows = await this.executor.read(Q.profileViews, {
-      keys,
-      whole: plan.whole,
-      identifiers: plan.identifiers,
-      tags: plan.tags,
-      segments: plan.segments,
-      segmentSize: plan.segmentSize,
-      interactions: plan.interactions !== null,
-      count: plan.interactions?.count ?? false,
-      products: plan.interactions?.products ?? false,
-      properties: plan.interactions?.properties ?? false,
-      first: plan.interactions?.first ?? 0,
-      afterAt: plan.interactions?.after?.at ?? null,
-      afterId: plan.interactions?.after?.id ?? null,
+    // Keys travel as their index: a loader's key holds the plan's text, which Neo4j has no use for.
+    const rows = await this.executor.read(viewStatement(plan), {
+      keys: keys.map(({ id, namespace, value }, i) => ({ i, id, namespace, value })),
+      ...(plan.interactions && {
+        first: plan.interactions.first,
+        ...(plan.interactions.after && {
+          afterAt: plan.interactions.after.at,
+          afterId: plan.interactions.after.id,
+        }),
+      }),
     });
     const views = new Map<string, ProfileView>();
     for (const row of rows) {
-      const page = row.page as Array<Record<string, unknown>>;
-      views.set(row.key as string, {
+      const page = (row.page ?? []) as Array<Record<string, unknown>>;
+      views.set(keys[row.i as number]!.key, {
         profile: toProfile(row.profile),
-        identifiers: (row.identifiers as Array<Record<string, unknown>>).map(toIdentifier),
-        tags: (row.tags as Array<Record<string, unknown>>).map((t) => ({
+        identifiers: ((row.identifiers ?? []) as Array<Record<string, unknown>>).map(toIdentifier),
+        tags: ((row.tags ?? []) as Array<Record<string, unknown>>).map((t) => ({
           tagId: (t.tag as { id: string }).id,
           score: (t.score as number | null) ?? null,
           since: toDate(t.since) ?? new Date(0),
           definition: toTag(t.tag as Record<string, unknown>),
         })),
-        segments: (row.segments as unknown[]).map(toSegment),
+        segments: ((row.segments ?? []) as unknown[]).map(toSegment),
         page: page.map(toInteraction),
         products: page.flatMap((x) => (x.product ? [toProduct(x.product as Record<string, unknown>)] : [])),
         total: (row.total as number | null) ?? null,

@@ -152,7 +152,7 @@ describe('DataLoader batching', () => {
     );
     await server.portrait.services.segments.create(unique('rt-lean'), { event: 'Product Viewed' });
     await server.portrait.services.jobs.idle();
-    // Lean: only what profile-views.cypher reads lean. Whole: fields beyond it on every kind of record.
+    // Lean: only what the view statement reads lean. Whole: fields beyond it on every kind of record.
     const selections = {
       lean: `id identifiers { namespace value kind shared } tags { score since tag { id name } }
         segments { id name } interactions(first: 5) { edges { node { id product { id } } } }`,
