@@ -42,6 +42,21 @@ const FIRST_RETRY_DELAY_MS = 20;
 const MAX_RETRY_DELAY_MS = 1_000;
 
 /**
+ * Starts a statement (`run` creates the driver's Result) without the stack trace the driver captures for
+ * every result, so that its errors point at the caller: the driver formats that trace eagerly, which cost 4 %
+ * of the CPU time of a profile read. Portrait's errors name their statement instead (Executor.translate).
+ */
+function withoutCallerStack<T>(run: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return run();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * The one way Portrait talks to Neo4j. Every statement runs in a transaction (or an auto-commit read) tagged
  * with the operation name and tried again on transient failures such as deadlocks, and Neo4j's errors become
  * typed errors: unavailability, transient failures that outlasted the retries (TRANSIENT_ERROR, 503) and
@@ -77,7 +92,7 @@ export class Executor {
     try {
       return await this.retrying(query.name, async () => {
         const started = performance.now();
-        const result = await session.run(query.text, params, config);
+        const result = await withoutCallerStack(() => session.run(query.text, params, config));
         return this.recorded(query, query.name, 'READ', started, result.records);
       });
     } catch (error) {
@@ -171,7 +186,7 @@ export class Executor {
       },
       run: async (query, params = {}) => {
         const started = performance.now();
-        const result = await tx.run(query.text, params);
+        const result = await withoutCallerStack(() => tx.run(query.text, params));
         return this.recorded(query, transaction, mode, started, result.records);
       },
     };
@@ -222,6 +237,9 @@ export class Executor {
           operation,
         });
       }
+      // Shown to no client, logged in full: its stack was not captured (withoutCallerStack), so it names
+      // the statement instead.
+      error.stack = `${String(error)}\n    at statement ${operation}`;
     }
     return error;
   }

@@ -114,5 +114,24 @@ describe('Executor', () => {
       .write(query('work'))
       .catch((error: unknown) => error);
     expect(other).toBe(syntax);
+    expect(syntax.stack).toBe(`${String(syntax)}\n    at statement test.work`);
+  });
+
+  it('starts statements without capturing a stack trace, and restores the limit even when one throws', async () => {
+    const limits: number[] = [];
+    const limit = Error.stackTraceLimit;
+    const throwing = new Error('bad parameter');
+    const driver = {
+      session: () => ({
+        run: () => {
+          limits.push(Error.stackTraceLimit);
+          throw throwing;
+        },
+        close: async () => undefined,
+      }),
+    } as unknown as Driver;
+    await expect(new Executor(driver, 'neo4j', silentLogger).read(query('work'))).rejects.toBe(throwing);
+    expect(limits).toEqual([0]);
+    expect(Error.stackTraceLimit).toBe(limit);
   });
 });
