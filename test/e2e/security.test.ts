@@ -202,6 +202,18 @@ describe('limits', () => {
     expect(costly.body.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX' } });
   });
 
+  it('measures one query text again for each value of the variables that state its page sizes', async () => {
+    const query = `query ($n: Int, $m: Int) {
+      profiles(first: $n) { edges { node { interactions(first: $m) { edges { node { event at product { id name } } } } } } }
+    }`;
+    const small = await server.gql(query, { n: 2, m: 2 });
+    expect(small.body.errors).toBeUndefined();
+    const large = await server.gql(query, { n: 100, m: 100 });
+    expect(large.body.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    const smallAgain = await server.gql(query, { n: 2, m: 2 });
+    expect(smallAgain.body.errors).toBeUndefined();
+  });
+
   it('does not count introspection, whose standard query is 15 levels deep, but does count what sits beside it', async () => {
     const standard = await server.gql(getIntrospectionQuery());
     expect(standard.status).toBe(200);
