@@ -7,9 +7,9 @@ import { toProduct } from '../products/products.repository';
 import type { Product } from '../products/product.type';
 import { toSegment } from '../segments/segments.repository';
 import type { Segment } from '../segments/segment.type';
-import { toTag } from '../tags/tags.repository';
+import { toProfileTag, toTag } from '../tags/tags.repository';
 import type { ProfileTag } from '../tags/tag.type';
-import type { Interaction } from './interaction.type';
+import { Interaction } from './interaction.type';
 import type { ViewPlan } from './profile-view';
 import { viewStatement } from './profile-view-statement';
 import type { Profile } from './profile.type';
@@ -67,8 +67,12 @@ export function toProfile(row: unknown): Profile {
   };
 }
 
+/**
+ * An instance of the class, not a plain object: type-graphql copies a plain root into a new instance for
+ * every field resolver that takes it (`product`, twenty times a profile read).
+ */
 export function toInteraction(row: Record<string, unknown>): Interaction {
-  return {
+  return Object.assign(new Interaction(), {
     id: row.id as string,
     event: row.event as string,
     at: toDate(row.at) ?? new Date(0),
@@ -77,7 +81,7 @@ export function toInteraction(row: Record<string, unknown>): Interaction {
     value: (row.value as number | null) ?? null,
     properties:
       typeof row.properties === 'string' ? (JSON.parse(row.properties) as Record<string, unknown>) : null,
-  };
+  });
 }
 
 /** Groups rows keyed by `id` back into the order of `ids` (DataLoader's contract). */
@@ -170,12 +174,9 @@ export class ProfilesRepository {
       views.set(keys[row.i as number]!.key, {
         profile: toProfile(row.profile),
         identifiers: ((row.identifiers ?? []) as Array<Record<string, unknown>>).map(toIdentifier),
-        tags: ((row.tags ?? []) as Array<Record<string, unknown>>).map((t) => ({
-          tagId: (t.tag as { id: string }).id,
-          score: (t.score as number | null) ?? null,
-          since: toDate(t.since) ?? new Date(0),
-          definition: toTag(t.tag as Record<string, unknown>),
-        })),
+        tags: ((row.tags ?? []) as Array<Record<string, unknown>>).map((t) =>
+          toProfileTag(t, toTag(t.tag as Record<string, unknown>)),
+        ),
         segments: ((row.segments ?? []) as unknown[]).map(toSegment),
         page: page.map(toInteraction),
         products: page.flatMap((x) => (x.product ? [toProduct(x.product as Record<string, unknown>)] : [])),

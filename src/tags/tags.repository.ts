@@ -2,7 +2,7 @@ import { defineQueries } from '../db/cypher';
 import type { Executor, TxRunner } from '../db/executor';
 import { toDate } from '../common/scalars';
 import type { TagKind } from './tag.type';
-import { type ProfileTag, type Tag, type TagCategory } from './tag.type';
+import { ProfileTag, type Tag, type TagCategory } from './tag.type';
 
 const Q = defineQueries('tags', [
   'categories',
@@ -36,6 +36,19 @@ export function toTag(row: Record<string, unknown>): Tag {
     rule: typeof t.rule === 'string' ? (JSON.parse(t.rule) as unknown) : null,
     description: (t.description as string | null) ?? null,
   };
+}
+
+/**
+ * A profile's tag from a row with its `score`, `since`, and `tagId` or the `definition` read with it. An
+ * instance of the class: type-graphql copies a plain root into a new instance for every field resolver.
+ */
+export function toProfileTag(row: Record<string, unknown>, definition?: Tag): ProfileTag {
+  return Object.assign(new ProfileTag(), {
+    tagId: definition?.id ?? (row.tagId as string),
+    score: (row.score as number | null) ?? null,
+    since: toDate(row.since) ?? new Date(0),
+    ...(definition && { definition }),
+  });
 }
 
 /** The tag catalogue (categories and tags) and profiles' tags. */
@@ -135,11 +148,7 @@ export class TagsRepository {
     const byId = new Map(
       rows.map((row) => [
         row.id as string,
-        (row.tags as Array<Record<string, unknown>>).map((t) => ({
-          tagId: t.tagId as string,
-          score: (t.score as number | null) ?? null,
-          since: toDate(t.since) ?? new Date(0),
-        })),
+        (row.tags as Array<Record<string, unknown>>).map((t) => toProfileTag(t)),
       ]),
     );
     return ids.map((id) => byId.get(id) ?? []);
