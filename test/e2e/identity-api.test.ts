@@ -24,13 +24,13 @@ describe('identity over GraphQL', () => {
     await server.portrait.services.ingest.ingest([login]);
     const { body } = await server.gql<{
       identityPath: unknown[];
-      profile: { mergedIds: string[]; mergeHistory: unknown[] };
+      profile: { id: string; mergedIds: string[]; mergeHistory: unknown[] };
     }>(
       `query ($u: String!, $a: String!) {
         identityPath(from: { namespace: "user_id", value: $u }, to: { namespace: "anonymous_id", value: $a }) {
           from { namespace value kind } to { namespace value } messageId at rule
         }
-        profile(identifier: { namespace: "user_id", value: $u }) { mergedIds mergeHistory { kind otherId messageId eventAt } }
+        profile(identifier: { namespace: "user_id", value: $u }) { id mergedIds mergeHistory { kind otherId messageId eventAt } }
       }`,
       { u, a: `${u}-a` },
     );
@@ -48,6 +48,14 @@ describe('identity over GraphQL', () => {
     expect(profile.mergeHistory).toEqual([
       { kind: 'MERGED', otherId: profile.mergedIds[0], messageId: login.messageId, eventAt: login.timestamp },
     ]);
+    // The merged-away id reads the survivor, with the parts a profile view reads in its one statement.
+    const merged = await server.gql<{ profile: { id: string; identifiers: Array<{ value: string }> } }>(
+      'query ($id: ID!) { profile(id: $id) { id identifiers { value } interactions(first: 5) { edges { node { event } } } } }',
+      { id: profile.mergedIds[0] },
+    );
+    expect(merged.body.errors).toBeUndefined();
+    expect(merged.body.data!.profile.id).toBe(profile.id);
+    expect(merged.body.data!.profile.identifiers.map((i) => i.value).sort()).toEqual([`${u}-a`, u].sort());
   });
 
   it('returns null for identifiers of different profiles', async () => {
