@@ -8,6 +8,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { decodeCursor } from '../common/connection';
+import { SyntaxMemo } from '../common/syntax-memo';
 
 /**
  * What a query asks of the profiles it reads, found by looking ahead at its selection, so that one round trip
@@ -83,31 +84,26 @@ function selects(fields: readonly FieldNode[], name: string): FieldNode[] {
 
 type PlanInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues'>;
 
-/** Plans by field node: the variables the plan depends on, and the plans made for their values so far. */
-const planned = new WeakMap<FieldNode, { variables: string[]; plans: Map<string, ViewPlan> }>();
-
-/** Plans kept per field node: a query paging with a variable cursor makes a new plan for each page. */
-const PLANS_PER_FIELD = 64;
+/** Plans by field node and the values of the variables of the interactions' arguments. */
+const plans = new SyntaxMemo<FieldNode, ViewPlan>(64);
 
 /**
  * The plan for the profile fields in `info` (the resolver of a field returning Profile). Anything it cannot
  * plan exactly — two interaction pages, a bad cursor or page size — is left to the field's own resolver,
  * which also reports the error.
- * A plan depends only on the operation and the variables of the interactions' arguments, and Apollo reuses
- * an operation's syntax tree for every request with the same text, so plans are kept by field node.
+ * A plan depends only on the operation and the variables of the interactions' arguments, so plans are kept
+ * by field node (SyntaxMemo).
  */
 export function planProfileView(info: PlanInfo, maxPageSize: number): ViewPlan {
   const node = info.fieldNodes[0];
   if (!node) return makePlan(info, maxPageSize);
-  let entry = planned.get(node);
-  if (!entry) planned.set(node, (entry = { variables: interactionVariables(info), plans: new Map() }));
-  const key = JSON.stringify([maxPageSize, ...entry.variables.map((name) => info.variableValues[name])]);
-  let plan = entry.plans.get(key);
-  if (!plan) {
-    plan = makePlan(info, maxPageSize);
-    if (entry.plans.size < PLANS_PER_FIELD) entry.plans.set(key, plan);
-  }
-  return plan;
+  return plans.get(
+    node,
+    info.variableValues,
+    () => interactionVariables(info),
+    () => makePlan(info, maxPageSize),
+    [maxPageSize],
+  );
 }
 
 /** Names of the variables used in the arguments of the selected interactions fields. */
