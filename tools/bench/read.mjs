@@ -43,6 +43,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 export const spec = {
   duration: { type: 'number', default: 20, smoke: 1, help: 'seconds of load per target' },
+  rounds: {
+    type: 'number',
+    default: 4,
+    smoke: 1,
+    help: 'slices each target is measured in, the targets in a rotated order each round',
+  },
   warmup: { type: 'number', default: 3, smoke: 0, help: 'seconds of load per target before measuring' },
   warmDatabase: {
     type: 'number',
@@ -398,6 +404,37 @@ export async function load(target, { plan, connections, seconds }) {
   };
 }
 
+/**
+ * One target's figures from its slices (rounds): requests and seconds summed, so requests/s over all of them;
+ * the median of the slices' p50 and of their p99 (autocannon gives percentiles, not samples, per slice).
+ */
+export function mergeSlices(slices) {
+  const sum = (pick) => slices.reduce((total, slice) => total + pick(slice), 0);
+  const median = (pick) => {
+    const values = slices.map(pick).sort((a, b) => a - b);
+    const mid = Math.floor(values.length / 2);
+    return values.length % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  };
+  const requests = sum((s) => s.requests);
+  const seconds = sum((s) => s.seconds);
+  return {
+    requests,
+    requestsPerSecond: Math.round((requests / seconds) * 10) / 10,
+    latencyMs: {
+      p50: median((s) => s.latencyMs.p50),
+      p99: median((s) => s.latencyMs.p99),
+      mean: Math.round((sum((s) => s.latencyMs.mean * s.requests) / Math.max(1, requests)) * 100) / 100,
+      max: Math.max(...slices.map((s) => s.latencyMs.max)),
+    },
+    errors: sum((s) => s.errors),
+    timeouts: sum((s) => s.timeouts),
+    non2xx: sum((s) => s.non2xx),
+    mismatches: sum((s) => s.mismatches),
+    seconds,
+    rounds: slices.map((s) => s.requestsPerSecond),
+  };
+}
+
 /** Identifiers of profiles, sampled at random from the whole database. */
 export async function sampleIdentifiers(driver, database, count) {
   const { records } = await driver.executeQuery(
@@ -533,24 +570,43 @@ export async function run(given = {}) {
       }
     }
 
-    result.targets = {};
     for (const name of names) {
-      const target = all[name];
-      const plan = plans[name];
       if (options.warmup > 0) {
         say(`${name}: warming up for ${options.warmup} s`);
-        await load(target, { plan, connections: options.connections, seconds: options.warmup });
+        await load(all[name], {
+          plan: plans[name],
+          connections: options.connections,
+          seconds: options.warmup,
+        });
       }
-      say(`${name}: ${options.connections} connections for ${options.duration} s`);
-      counting = name === 'portrait';
-      result.targets[name] = await load(target, {
-        plan,
-        connections: options.connections,
-        seconds: options.duration,
-      });
-      counting = false;
-      const t = result.targets[name];
-      say(`${name}: ${t.requestsPerSecond} requests/s, p50 ${t.latencyMs.p50} ms, p99 ${t.latencyMs.p99} ms`);
+    }
+    // The machine's speed drifts over a run: measured in turn, the last target would meet another machine
+    // than the first. So each target is measured in --rounds slices, the targets in a rotated order each round.
+    const slices = Object.fromEntries(names.map((name) => [name, []]));
+    const seconds = options.duration / options.rounds;
+    for (let round = 0; round < options.rounds; round++) {
+      const order = names.map((_, i) => names[(i + round) % names.length]);
+      for (const name of order) {
+        say(
+          `${name}: ${options.connections} connections for ${seconds} s (round ${round + 1} of ${options.rounds})`,
+        );
+        counting = name === 'portrait';
+        const slice = await load(all[name], { plan: plans[name], connections: options.connections, seconds });
+        counting = false;
+        slices[name].push(slice);
+        say(
+          `${name}: ${slice.requestsPerSecond} requests/s, p50 ${slice.latencyMs.p50} ms, p99 ${slice.latencyMs.p99} ms`,
+        );
+      }
+    }
+    result.targets = Object.fromEntries(names.map((name) => [name, mergeSlices(slices[name])]));
+    result.roundRatios = {};
+    if (slices.portrait) {
+      for (const other of names.filter((n) => n !== 'portrait')) {
+        result.roundRatios[`portrait/${other}`] = slices.portrait.map((slice, i) =>
+          ratio(slice.requestsPerSecond, slices[other][i].requestsPerSecond),
+        );
+      }
     }
     if (result.targets.portrait) {
       const requests = result.targets.portrait.requests;
@@ -595,13 +651,24 @@ export function markdown(result) {
   const statements = (result.portraitStatements ?? []).map((s) => [s.query, s.perRequest, s.meanMs]);
   return [
     reportHeader(result),
-    `- load: ${result.options.connections} connections, ${result.options.duration} s per target after ${result.options.warmup} s of warm-up (and ${result.options.warmDatabase} s of each target in turn before the first), ${result.options.sample} identifiers sampled`,
+    `- load: ${result.options.connections} connections, ${result.options.duration} s per target in ${result.options.rounds} rounds after ${result.options.warmup} s of warm-up (and ${result.options.warmDatabase} s of each target in turn before the first), ${result.options.sample} identifiers sampled`,
     '',
     markdownTable(['target', 'requests/s', 'p50 ms', 'p99 ms', 'requests', 'errors', 'non-2xx'], rows),
     '',
     'Ratios measured in this run (requests/s: above 1 means Portrait serves more; latency: below 1 means Portrait answers faster):',
     '',
     markdownTable(['ratio', 'requests/s', 'p50', 'p99'], ratios),
+    ...(result.options.rounds > 1
+      ? [
+          '',
+          `Requests/s ratios by round (each target measured in ${result.options.rounds} slices of ${result.options.duration / result.options.rounds} s, in a rotated order; p50 and p99 above are the medians of the slices'):`,
+          '',
+          markdownTable(
+            ['ratio', ...Array.from({ length: result.options.rounds }, (_, i) => `round ${i + 1}`)],
+            Object.entries(result.roundRatios ?? {}).map(([pair, values]) => [pair, ...values]),
+          ),
+        ]
+      : []),
     ...(statements.length
       ? [
           '',
