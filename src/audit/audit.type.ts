@@ -2,7 +2,10 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { PageInfo } from '../common/connection';
 
-@ObjectType({ description: 'Who did what: a mutation, a read of personal data, an erasure.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'Who did what: a mutation, a read of personal data, an erasure.',
+})
 export class AuditEntry {
   @Field(() => ID)
   id!: string;
@@ -29,7 +32,7 @@ export class AuditEntry {
   details!: unknown;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuditEntryEdge {
   @Field()
   cursor!: string;
@@ -38,7 +41,7 @@ export class AuditEntryEdge {
   node!: AuditEntry;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuditEntryConnection {
   @Field(() => [AuditEntryEdge])
   edges!: AuditEntryEdge[];

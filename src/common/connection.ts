@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { badInput } from './errors';
 
-@ObjectType({ description: 'Where a page of a connection stands.' })
+@ObjectType({ simpleResolvers: true, description: 'Where a page of a connection stands.' })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;

@@ -12,6 +12,7 @@ registerEnumType(IdentityKind, {
 });
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'An identifier in a namespace (user_id, anonymous_id, email, phone, device_id, ...).',
 })
 export class Identifier {
@@ -43,7 +44,7 @@ export class Identifier {
   conflicts!: number;
 }
 
-@ObjectType({ description: 'A change in which identifiers make up a profile.' })
+@ObjectType({ simpleResolvers: true, description: 'A change in which identifiers make up a profile.' })
 export class IdentityChange {
   @Field({
     description:
@@ -65,6 +66,7 @@ export class IdentityChange {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'One piece of evidence that joined two identifiers: the event that carried both, and the rule that accepted it.',
 })

@@ -4,7 +4,10 @@ import { IdentityKind } from './identifier.type';
 import { Identifier } from './identifier.type';
 import type { IdentityKind as Kind } from './namespaces';
 
-@ObjectType({ description: 'How identifiers of one namespace take part in stitching.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'How identifiers of one namespace take part in stitching.',
+})
 export class NamespaceRule {
   @Field()
   namespace!: string;
@@ -21,7 +24,7 @@ export class NamespaceRule {
   priority!: number;
 }
 
-@ObjectType({ description: 'The identity rules in force.' })
+@ObjectType({ simpleResolvers: true, description: 'The identity rules in force.' })
 export class IdentityRules {
   @Field(() => [NamespaceRule])
   namespaces!: NamespaceRule[];
@@ -64,7 +67,7 @@ export class IdentityRulesInput {
   blockedValues?: string[] | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class IdentityRulesUpdate {
   @Field(() => IdentityRules)
   rules!: IdentityRules;
@@ -76,7 +79,7 @@ export class IdentityRulesUpdate {
   job!: Job | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DryRunExample {
   @Field({ description: 'A profile id, or an identifier key for identifiers in no profile yet.' })
   profileId!: string;
@@ -92,6 +95,7 @@ export class DryRunExample {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'How the partition into profiles would change under proposed rules (nothing is changed).',
 })
 export class IdentityDryRun {
@@ -110,7 +114,7 @@ export class IdentityDryRun {
   examples!: DryRunExample[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ProfileSize {
   @Field()
   profileId!: string;
@@ -119,7 +123,7 @@ export class ProfileSize {
   identifiers!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SharedIdentifier {
   @Field(() => Identifier)
   identifier!: Identifier;
@@ -128,7 +132,7 @@ export class SharedIdentifier {
   profiles!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ConflictedIdentifier {
   @Field(() => Identifier)
   identifier!: Identifier;
@@ -137,7 +141,10 @@ export class ConflictedIdentifier {
   profileId!: string | null;
 }
 
-@ObjectType({ description: 'The state of the identity graph, for the people who run it.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The state of the identity graph, for the people who run it.',
+})
 export class IdentityHealth {
   @Field(() => Int) profiles!: number;
   @Field(() => Int) identifiers!: number;
@@ -147,7 +154,7 @@ export class IdentityHealth {
   @Field(() => Int, { description: 'Profile ids merged away (they resolve to survivors).' }) merged!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class EvidenceErasure {
   @Field(() => [String], { description: 'Events whose evidence was erased.' })
   erased!: string[];

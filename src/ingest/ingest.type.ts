@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'An event that was not applied, and why.' })
+@ObjectType({ simpleResolvers: true, description: 'An event that was not applied, and why.' })
 export class RejectedEvent {
   @Field(() => Int, { description: 'Position of the event in the request.' })
   index!: number;
@@ -12,7 +12,7 @@ export class RejectedEvent {
   reason!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class IngestResult {
   @Field(() => Int, { description: 'Events applied by this request.' })
   accepted!: number;

@@ -8,6 +8,7 @@ export enum JobState {
 registerEnumType(JobState, { name: 'JobState' });
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Long-running work (a segment evaluated over all profiles, identities recomputed after a rule change).',
 })

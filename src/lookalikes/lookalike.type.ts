@@ -12,7 +12,7 @@ export class LookalikeSeed {
   profileIds?: string[] | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class LookalikeMatch {
   /** Resolved through the profile loader. */
   profileId!: string;

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: "A profile's consent for one purpose." })
+@ObjectType({ simpleResolvers: true, description: "A profile's consent for one purpose." })
 export class Consent {
   @Field({ description: 'analytics, marketing or personalization.' })
   purpose!: string;
@@ -12,7 +12,7 @@ export class Consent {
   explicit!: boolean;
 }
 
-@ObjectType({ description: 'One consent decision, from an identify call or the API.' })
+@ObjectType({ simpleResolvers: true, description: 'One consent decision, from an identify call or the API.' })
 export class ConsentRecord {
   @Field()
   purpose!: string;

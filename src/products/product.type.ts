@@ -1,6 +1,6 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'A product seen in e-commerce events.' })
+@ObjectType({ simpleResolvers: true, description: 'A product seen in e-commerce events.' })
 export class Product {
   @Field(() => ID)
   id!: string;

@@ -3,6 +3,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { PageInfo } from '../common/connection';
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'Something a person did: a tracked event, a page or screen view, or one product line of one.',
 })
 export class Interaction {
@@ -28,7 +29,7 @@ export class Interaction {
   properties!: Record<string, unknown> | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class InteractionEdge {
   @Field()
   cursor!: string;
@@ -37,7 +38,7 @@ export class InteractionEdge {
   node!: Interaction;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class InteractionConnection {
   @Field(() => [InteractionEdge])
   edges!: InteractionEdge[];

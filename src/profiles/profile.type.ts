@@ -2,7 +2,10 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { PageInfo } from '../common/connection';
 
-@ObjectType({ description: 'One person: the identifiers stitched together, with what is known of them.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One person: the identifiers stitched together, with what is known of them.',
+})
 export class Profile {
   @Field(() => ID)
   id!: string;
@@ -33,6 +36,7 @@ export class Profile {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description: "Recency, frequency and monetary value of a profile's orders, with quintile scores.",
 })
 export class Rfm {
@@ -49,7 +53,7 @@ export class Rfm {
   score!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ProfileEdge {
   @Field()
   cursor!: string;
@@ -58,7 +62,7 @@ export class ProfileEdge {
   node!: Profile;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ProfileConnection {
   @Field(() => [ProfileEdge])
   edges!: ProfileEdge[];

@@ -1,6 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Association between two products from co-interactions: support is the number of profiles with both.',
 })
@@ -29,7 +30,7 @@ export class ProductRelation {
   lift!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ProductRecommendation {
   /** Resolved through the product loader. */
   productId!: string;

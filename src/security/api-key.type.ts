@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'An API key for a service or tracker. Its secret is shown once, when it is created.',
 })
 export class ApiKey {
@@ -29,7 +30,7 @@ export class ApiKey {
   lastUsedAt!: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreatedApiKey {
   @Field(() => ApiKey)
   key!: ApiKey;

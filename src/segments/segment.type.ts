@@ -18,6 +18,7 @@ registerEnumType(SegmentPurpose, {
 });
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'An audience defined by a rule, kept up to date as events arrive and time passes.',
 })
 export class Segment {
@@ -49,7 +50,7 @@ export class Segment {
   deleted!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SegmentMembershipChange {
   @Field({
     description: 'Position in the durable change log; pass it back as `after` to resume without a gap.',
@@ -69,7 +70,7 @@ export class SegmentMembershipChange {
   at!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SegmentSizePoint {
   @Field({ description: 'The end of the day (UTC).' })
   day!: Date;
@@ -78,7 +79,7 @@ export class SegmentSizePoint {
   size!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SegmentOverlap {
   @Field(() => Int)
   size!: number;
@@ -93,7 +94,7 @@ export class SegmentOverlap {
   jaccard!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SegmentBreakdownRow {
   /** Resolved through the tag catalogue. */
   tagId!: string;

@@ -69,7 +69,9 @@ function wrapField(schema: GraphQLSchema, coordinate: string, middleware: Middle
  * mutations and personal-data reads are audited, and personal fields are masked for callers without
  * pii:read (`personalTraits`: configured traits masked besides the built-in ones).
  * Auditing and masking wrap exactly the fields they concern rather than every field (as type-graphql's
- * global middlewares would): a profile read resolves hundreds of fields, nearly all of them plain values.
+ * global middlewares would): a profile read resolves hundreds of fields, nearly all of them plain values. For
+ * the same reason every object type is declared with `simpleResolvers`: its plain fields are read as
+ * properties, and type-graphql would ignore auth or middleware on them (test/unit/schema.test.ts refuses any).
  */
 export async function buildPortraitSchema(personalTraits: readonly string[] = []): Promise<GraphQLSchema> {
   const schema = await buildSchema({

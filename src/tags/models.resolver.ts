@@ -2,7 +2,7 @@ import { Authorized, Ctx, Field, Float, Int, Mutation, ObjectType, Query, Resolv
 import { Job } from '../jobs/job.type';
 import type { Context } from '../server/context';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ClusterCandidate {
   @Field(() => Int)
   k!: number;
@@ -12,6 +12,7 @@ export class ClusterCandidate {
 }
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'The behaviour clustering as last trained (k-means on RFM and activity features).',
 })
 export class BehaviourClusters {

@@ -14,6 +14,7 @@ registerEnumType(TagKind, {
 });
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'A node of the multi-level tag catalogue, for example Demographic > Age, Behaviour > Purchase, Interest, Lifecycle, Value.',
 })
@@ -28,7 +29,7 @@ export class TagCategory {
   parentId!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Tag {
   @Field(() => ID)
   id!: string;
@@ -52,7 +53,7 @@ export class Tag {
   description!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ProfileTag {
   /** Resolved through the catalogue, unless the read that found the tag brought its definition along. */
   tagId!: string;
@@ -105,7 +106,7 @@ export class UpdateTagInput {
   description?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class TagChange {
   @Field(() => Tag)
   tag!: Tag;
@@ -117,7 +118,7 @@ export class TagChange {
   job!: Job | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ManualTagging {
   @Field(() => Int, { description: 'Profiles changed.' })
   profiles!: number;
