@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { cypherRoot } from '../../src/db/cypher';
 import { EMPTY_PLAN, type ViewPlan } from '../../src/profiles/profile-view';
 import { composeView } from '../../src/profiles/profile-view-statement';
+import { LEAN_RECORDS, TYPICAL_VIEW_PLAN } from '../helpers/view-plans';
 import { openTestDb, type TestDb } from '../helpers/neo4j';
 
 const files = readdirSync(cypherRoot, { withFileTypes: true })
@@ -26,16 +27,9 @@ describe('every named query', () => {
 });
 
 describe('the composed profile view', () => {
-  const page = { first: 20, after: null, count: false, products: true, properties: false };
-  const lean = { profile: false, identifiers: false, tags: false, segments: false };
-  const all: ViewPlan = {
-    whole: lean,
-    identifiers: true,
-    tags: true,
-    segments: true,
-    segmentSize: false,
-    interactions: page,
-  };
+  const all = TYPICAL_VIEW_PLAN;
+  const page = all.interactions!;
+  const lean = LEAN_RECORDS;
   // Each part off, each record whole, each option of the page on its own, and everything at once.
   const plans: Array<[string, ViewPlan]> = [
     ['nothing but the profile', EMPTY_PLAN],

@@ -1,20 +1,9 @@
 import { EMPTY_PLAN, type ViewPlan } from '../../src/profiles/profile-view';
 import { composeView, viewStatement } from '../../src/profiles/profile-view-statement';
+import { TYPICAL_VIEW_PLAN } from '../helpers/view-plans';
 
 // The view statement composed for a plan, in the style of a TCK: plan in, Cypher out. Every plan variant is
 // also planned by the real database in test/integration/cypher.test.ts.
-
-const LEAN = { profile: false, identifiers: false, tags: false, segments: false };
-
-/** The read benchmark's plan: every part lean, one first page of 20 interactions with their products. */
-const TYPICAL: ViewPlan = {
-  whole: LEAN,
-  identifiers: true,
-  tags: true,
-  segments: true,
-  segmentSize: false,
-  interactions: { first: 20, after: null, count: false, products: true, properties: false },
-};
 
 describe('composeView', () => {
   it('reads only the profile when nothing else is asked', () => {
@@ -30,7 +19,7 @@ describe('composeView', () => {
   });
 
   it('reads every part lean, and a first page without a cursor test, for the usual selection', () => {
-    expect(composeView(TYPICAL)).toMatchInlineSnapshot(`
+    expect(composeView(TYPICAL_VIEW_PLAN)).toMatchInlineSnapshot(`
      "UNWIND $keys AS k
      OPTIONAL MATCH (live:Profile {id: k.id})
      OPTIONAL MATCH (:MergedProfile {id: k.id})-[:MERGED_INTO]->(survivor:Profile)
@@ -110,13 +99,13 @@ describe('composeView', () => {
   });
 
   it('fits a typical read in one Bolt chunk (1,400 bytes with its parameters)', () => {
-    expect(Buffer.byteLength(composeView(TYPICAL))).toBeLessThan(1_200);
+    expect(Buffer.byteLength(composeView(TYPICAL_VIEW_PLAN))).toBeLessThan(1_200);
   });
 
   it('composes once per plan object', () => {
-    const plan = { ...TYPICAL };
+    const plan = { ...TYPICAL_VIEW_PLAN };
     expect(viewStatement(plan)).toBe(viewStatement(plan));
     expect(viewStatement(plan).name).toBe('profiles.profileViews');
-    expect(viewStatement({ ...TYPICAL })).not.toBe(viewStatement(plan));
+    expect(viewStatement({ ...TYPICAL_VIEW_PLAN })).not.toBe(viewStatement(plan));
   });
 });
