@@ -6,7 +6,8 @@
 // params: $profileIds: the profiles of $changes, sorted, $changes: [{segmentId, profileId, change}], $now
 UNWIND $profileIds AS id
 MATCH (p:Profile {id: id})
-SET p.lockedAt = $now
+SET p._LOCK_ = true
+REMOVE p._LOCK_
 WITH count(*) AS locked
 UNWIND range(0, size($changes) - 1) AS i
 WITH i, $changes[i] AS c

@@ -9,7 +9,8 @@
 // params: $profileIds: every profile of $add and $remove, sorted, $add: [{profileId, tagId, score}], $remove: [{profileId, tagId}], $now
 UNWIND $profileIds AS id
 MATCH (p:Profile {id: id})
-SET p.lockedAt = $now
+SET p._LOCK_ = true
+REMOVE p._LOCK_
 WITH count(*) AS locked
 CALL {
   UNWIND $add AS x

@@ -161,9 +161,8 @@ export class IdentityRepository {
     tx: TxRunner,
     keys: Iterable<string>,
     except: Iterable<string>,
-    now: number,
   ): Promise<{ profiles: StitchProfile[]; unsettled: string[] }> {
-    const [row] = await tx.run(Q.lockProfiles, { keys: refs(keys), except: [...except], now });
+    const [row] = await tx.run(Q.lockProfiles, { keys: refs(keys), except: [...except] });
     const locked = (row?.locked ?? []) as Array<{ id: string; anchor: string; createdAt: number }>;
     return {
       profiles: locked.map((p) => ({ id: p.id, anchor: p.anchor, createdAt: p.createdAt, live: true })),

@@ -128,28 +128,24 @@ export class IdentityService {
 
   /**
    * Loads the components holding `keys`: profile by profile, following evidence links to neighbouring
-   * profiles until nothing new appears. With `lockAt`, each profile is write-locked before it is read, so
+   * profiles until nothing new appears. With `lock`, each profile is write-locked before it is read, so
    * transactions on one component serialise and always see the component whole.
    */
-  private async loadComponent(
-    tx: TxRunner,
-    keys: ReadonlySet<string>,
-    lockAt: number | null,
-  ): Promise<Component> {
+  private async loadComponent(tx: TxRunner, keys: ReadonlySet<string>, lock: boolean): Promise<Component> {
     const live = new Map<string, StitchProfile>();
     const members = new Map<string, StoredIdentifier>();
     const leaves = new Map<string, StoredIdentifier>();
     const links = new Map<string, StitchLink>();
-    // Identifiers of no profile that this transaction has locked (with lockAt).
+    // Identifiers of no profile that this transaction has locked (with `lock`).
     const unsettled = new Set<string>();
     let frontier = new Set(keys);
     let rules = this.cache.rules;
     while (frontier.size > 0) {
       let found: StitchProfile[];
-      if (lockAt === null) {
+      if (!lock) {
         found = await this.repository.profilesOf(tx, frontier, live.keys());
       } else {
-        const locked = await this.repository.lockProfiles(tx, frontier, live.keys(), lockAt);
+        const locked = await this.repository.lockProfiles(tx, frontier, live.keys());
         found = locked.profiles;
         for (const key of locked.unsettled) unsettled.add(key);
       }
@@ -170,11 +166,7 @@ export class IdentityService {
       for (const member of slice.members) {
         // Its profile changed between our lock and our read (or it lost its profile): lock that one too (or
         // the identifier itself) and read again.
-        if (
-          member.profileId !== null
-            ? !live.has(member.profileId)
-            : lockAt !== null && !unsettled.has(member.key)
-        )
+        if (member.profileId !== null ? !live.has(member.profileId) : lock && !unsettled.has(member.key))
           next.add(member.key);
       }
       for (const neighbour of slice.neighbours) {
@@ -208,7 +200,7 @@ export class IdentityService {
    * components, not to the graph.
    */
   async stitch(tx: TxRunner, touched: ReadonlySet<string>, now: number): Promise<StitchOutcome> {
-    const component = await this.loadComponent(tx, touched, now);
+    const component = await this.loadComponent(tx, touched, true);
     const { nodes, links, live, rules } = component;
     const part = partition(nodes, links, rules);
 
@@ -269,7 +261,7 @@ export class IdentityService {
     const a = identifierKey(from.namespace, normalizeValue(from.namespace, from.value));
     const b = identifierKey(to.namespace, normalizeValue(to.namespace, to.value));
     return this.executor.readTx('identity.path', async (tx) => {
-      const { nodes, links, rules } = await this.loadComponent(tx, new Set([a, b]), null);
+      const { nodes, links, rules } = await this.loadComponent(tx, new Set([a, b]), false);
       if (!nodes.get(a)?.linksComplete || !nodes.get(b)?.linksComplete) return null;
       const part = partition(nodes, links, rules);
       const group = part.groups.find((g) => g.includes(a));
@@ -515,7 +507,7 @@ export class IdentityService {
         const fresh = keys.filter((key) => !examined.has(key));
         if (fresh.length === 0) return true;
         const component = await this.executor.readTx('identity.dryRun', (tx) =>
-          this.loadComponent(tx, new Set(fresh), null),
+          this.loadComponent(tx, new Set(fresh), false),
         );
         const nodes = new Map(
           [...component.nodes].map(([key, n]) => [
