@@ -26,6 +26,7 @@ interface SubscriptionsResult {
   local: { deliveries: number };
 }
 interface RecommendResult {
+  floor: Record<'bare' | 'driver' | 'driverLoaded', { count: number; errors: string[] }>;
   queries: Array<{ name: string; alone: { count: number; meanResults: number }; loaded: { count: number } }>;
 }
 interface RefreshResult {
@@ -175,6 +176,12 @@ describe('benchmark smoke runs', () => {
     await wipe(db);
     const result = await runScript<RecommendResult>('recommend.mjs');
     expect(result).toMatchObject({ benchmark: 'recommend', ...machineAndData, warnings: [] });
+    // The floor's round trips (bare Bolt, and through the driver alone and from several clients) all answered.
+    for (const floor of Object.values(result.floor)) {
+      expect(floor).toEqual(latency);
+      expect(floor.errors).toEqual([]);
+      expect(floor.count).toBe(6);
+    }
     expect(result.queries.map((q) => q.name.split(',')[0])).toEqual([
       'relatedProducts',
       'relatedProducts',

@@ -14,6 +14,8 @@
 //   recommendations: live profiles drawn uniformly.
 //   lookalikes: seeds of --seed-size profiles that are alike (a random profile and its nearest neighbours in
 //     the embedding index), the hardest seed: its own members crowd the top of the index's answer.
+// First, the floor in the same run: `RETURN 1` over a bare Bolt connection and through neo4j-driver
+// (bolt-floor.mjs), so that a query's p99 can be read against the round trip's own.
 
 import {
   BENCH_ADMIN_KEY,
@@ -32,6 +34,7 @@ import {
   startBenchPortrait,
   withDefaults,
 } from './common.mjs';
+import { openBareBolt } from './bolt-floor.mjs';
 
 const NAME = 'recommend';
 
@@ -170,6 +173,42 @@ async function measure(call, inputs, concurrency, warmup) {
   };
 }
 
+/**
+ * The floor every query stands on, measured in the same run: `RETURN 1` over a bare Bolt connection (Neo4j and
+ * the machine alone) and through neo4j-driver as Portrait's reads run it (a session per statement, auto-commit).
+ */
+async function floors(driver, config, options) {
+  const total = options.warmup + options.requests;
+  const inputs = Array.from({ length: total }, () => null);
+  const { hostname, port } = new URL(config.NEO4J_URI);
+  const bolt = await openBareBolt({
+    host: hostname,
+    port: Number(port || 7687),
+    user: config.NEO4J_USER,
+    password: config.NEO4J_PASSWORD,
+  });
+  let bare;
+  try {
+    bare = await measure(() => bolt.roundTrip().then(() => 0), inputs, 1, options.warmup);
+  } finally {
+    bolt.close();
+  }
+  const statement = async () => {
+    const session = driver.session({ database: config.NEO4J_DATABASE, defaultAccessMode: 'READ' });
+    try {
+      await session.run('RETURN 1');
+    } finally {
+      await session.close();
+    }
+    return 0;
+  };
+  return {
+    bare,
+    driver: await measure(statement, inputs, 1, options.warmup),
+    driverLoaded: await measure(statement, inputs, options.concurrency, options.warmup),
+  };
+}
+
 /** The benchmark; resolves to the result object that the command line prints and writes. */
 export async function run(given = {}) {
   const options = withDefaults(spec, given);
@@ -204,6 +243,9 @@ export async function run(given = {}) {
     const random = dist('demo/generator.js').prng(options.seed);
     const input = await samples(driver, database, options, random);
     result.data.productsWithRelatedList = input.productsWithList;
+
+    say('the floor: RETURN 1 over bare Bolt, then through neo4j-driver');
+    result.floor = await floors(driver, config, options);
 
     const portrait = await startBenchPortrait();
     closers.unshift(() => portrait.stop());
@@ -281,16 +323,39 @@ export function markdown(result) {
         'p99 ms',
         'results',
       ],
-      result.queries.map((q) => [
-        q.name,
-        q.alone.p50,
-        q.alone.p99,
-        q.alone.max,
-        q.loaded.requestsPerSecond,
-        q.loaded.p50,
-        q.loaded.p99,
-        q.alone.meanResults,
-      ]),
+      [
+        [
+          'floor: `RETURN 1` over bare Bolt (no driver, no API)',
+          result.floor.bare.p50,
+          result.floor.bare.p99,
+          result.floor.bare.max,
+          '',
+          '',
+          '',
+          '',
+        ],
+        [
+          'floor: `RETURN 1` through neo4j-driver (no API)',
+          result.floor.driver.p50,
+          result.floor.driver.p99,
+          result.floor.driver.max,
+          result.floor.driverLoaded.requestsPerSecond,
+          result.floor.driverLoaded.p50,
+          result.floor.driverLoaded.p99,
+          '',
+        ],
+      ].concat(
+        result.queries.map((q) => [
+          q.name,
+          q.alone.p50,
+          q.alone.p99,
+          q.alone.max,
+          q.loaded.requestsPerSecond,
+          q.loaded.p50,
+          q.loaded.p99,
+          q.alone.meanResults,
+        ]),
+      ),
     ),
     ...result.warnings.map((w) => `\nWARNING: ${w}`),
   ].join('\n');
