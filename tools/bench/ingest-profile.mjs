@@ -2,8 +2,12 @@
 // catalogue and the write benchmark's segments on) from `senders` concurrent senders (default 1), and prints the
 // time of each statement (with several senders, lock waits included). As in write.mjs, a warm-up set is
 // ingested and wiped first, so that Neo4j's and Node's JIT are warm.
+// With `flips`, the subscription benchmark's workload instead: identify events that flip one trait of users of
+// a pool of rate x 5 (each flip makes its profile enter or leave a segment), sent at `rate` events/s in
+// batches every 50 ms (at most 64 outstanding) for `seconds`, after as many seconds of the same as warm-up.
 // With NEO4J_PID set to the Neo4j process's id (Linux), the CPU time Neo4j used is printed too.
 //   npm run build && node tools/neo4j.mjs run --fresh -- node tools/bench/ingest-profile.mjs [people] [batch] [senders]
+//   npm run build && node tools/neo4j.mjs run --fresh -- node tools/bench/ingest-profile.mjs flips [rate] [seconds]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createSegment, startBenchPortrait, wipeDatabase } from './common.mjs';
@@ -13,56 +17,133 @@ const require = createRequire(import.meta.url);
 const { generateEvents } = require('../../dist/src/demo/generator.js');
 const { batches } = require('../../dist/src/demo/demo.js');
 
-const people = Number(process.argv[2] ?? 1000);
-const batchSize = Number(process.argv[3] ?? 500);
-const senders = Number(process.argv[4] ?? 1);
+/** Times each statement `services` runs until the returned function is called; that returns the times. */
+function timeStatements(services) {
+  const byQuery = new Map();
+  const stop = services.executor.onQuery((e) => {
+    const s = byQuery.get(e.query) ?? { n: 0, ms: 0 };
+    s.n += 1;
+    s.ms += e.ms;
+    byQuery.set(e.query, s);
+  });
+  return () => {
+    stop();
+    return byQuery;
+  };
+}
+
+/** Runs `work` and prints what it took: wall time, events/s, this process's and Neo4j's CPU, each statement. */
+async function measured(label, events, services, work) {
+  const times = timeStatements(services);
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const neo4jCpu = neo4jSeconds();
+  await work();
+  await services.ingest.idle();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const neo4jUsed = neo4jSeconds() - neo4jCpu;
+  const byQuery = times();
+  const neo4j = Number.isNaN(neo4jUsed)
+    ? ''
+    : `, Neo4j's ${neo4jUsed.toFixed(1)} s (${((1000 * neo4jUsed) / events()).toFixed(2)} ms an event)`;
+  console.log(
+    `${events()} events, ${label}: ${seconds.toFixed(1)} s, ${Math.round(events() / seconds)} events/s; this process's CPU ${((used.user + used.system) / 1e6).toFixed(1)} s${neo4j}`,
+  );
+  const total = [...byQuery.values()].reduce((s, q) => s + q.ms, 0);
+  for (const [name, s] of [...byQuery].sort((a, b) => b[1].ms - a[1].ms)) {
+    console.log(
+      `${name.padEnd(36)} ${String(s.n).padStart(6)} calls ${(s.ms / 1000).toFixed(2).padStart(7)} s ${((100 * s.ms) / total).toFixed(1).padStart(5)}% ${(s.ms / s.n).toFixed(2).padStart(7)} ms a call`,
+    );
+  }
+}
 
 /** Ingests `people` people's events (seed `seed`) into a freshly started Portrait; the timings, or none. */
-async function ingestAll(count, seed, measured) {
+async function ingestAll(count, seed, measure, batchSize, senders) {
   const portrait = await startBenchPortrait();
   const { services } = portrait;
-  const byQuery = new Map();
   try {
     for (const { name, rule } of SEGMENTS) await createSegment(portrait, `profile ${name}`, rule);
-    const stop = services.executor.onQuery((e) => {
-      const s = byQuery.get(e.query) ?? { n: 0, ms: 0 };
-      s.n += 1;
-      s.ms += e.ms;
-      byQuery.set(e.query, s);
-    });
     const events = [...generateEvents({ people: count, seed, now: Date.now() })];
-    const started = performance.now();
-    const cpu = process.cpuUsage();
-    const neo4jCpu = neo4jSeconds();
     const queue = [...batches(events, batchSize)];
-    await Promise.all(
-      Array.from({ length: senders }, async () => {
-        for (let batch = queue.shift(); batch; batch = queue.shift()) await services.ingest.ingest(batch);
-      }),
-    );
-    await services.ingest.idle();
-    const seconds = (performance.now() - started) / 1000;
-    const used = process.cpuUsage(cpu);
-    const neo4jUsed = neo4jSeconds() - neo4jCpu;
-    stop();
-    if (!measured) return;
-    console.log(
-      `${events.length} events, ${count} people, batch ${batchSize}, ${senders} senders: ${seconds.toFixed(1)} s, ${Math.round(events.length / seconds)} events/s; this process's CPU ${((used.user + used.system) / 1e6).toFixed(1)} s${Number.isNaN(neo4jUsed) ? '' : `, Neo4j's ${neo4jUsed.toFixed(1)} s`}`,
-    );
-    const total = [...byQuery.values()].reduce((s, q) => s + q.ms, 0);
-    for (const [name, s] of [...byQuery].sort((a, b) => b[1].ms - a[1].ms)) {
-      console.log(
-        `${name.padEnd(36)} ${String(s.n).padStart(6)} calls ${(s.ms / 1000).toFixed(2).padStart(7)} s ${((100 * s.ms) / total).toFixed(1).padStart(5)}%`,
+    const send = () =>
+      Promise.all(
+        Array.from({ length: senders }, async () => {
+          for (let batch = queue.shift(); batch; batch = queue.shift()) await services.ingest.ingest(batch);
+        }),
       );
-    }
+    if (!measure) await send();
+    else
+      await measured(
+        `${count} people, batch ${batchSize}, ${senders} senders`,
+        () => events.length,
+        services,
+        send,
+      );
   } finally {
     await portrait.stop();
   }
 }
 
-await ingestAll(100, 12, false);
-await wipe();
-await ingestAll(people, 11, true);
+/** The subscription benchmark's writes, in process: flips of one trait at `rate` events/s. */
+async function flips(rate, seconds) {
+  const portrait = await startBenchPortrait();
+  const { services } = portrait;
+  try {
+    const run = `flips-${Date.now().toString(36)}`;
+    const users = Array.from({ length: rate * 5 }, (_, i) => `${run}-u${i}`);
+    let messages = 0;
+    const identify = (userId, value) => ({
+      type: 'identify',
+      messageId: `${run}-${(messages += 1)}`,
+      userId,
+      traits: { bench_live: value },
+      timestamp: new Date().toISOString(),
+    });
+    for (let i = 0; i < users.length; i += 500)
+      await services.ingest.ingest(users.slice(i, i + 500).map((u) => identify(u, false)));
+    await createSegment(portrait, `flips ${run}`, { trait: 'bench_live', eq: true });
+    const live = new Map();
+    let next = 0;
+    let sent = 0;
+    const send = async () => {
+      const started = performance.now();
+      const requests = [];
+      let outstanding = 0;
+      for (let tick = 0; tick < (seconds * 1000) / 50; tick += 1) {
+        const wait = started + tick * 50 - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (outstanding >= 64) continue;
+        const batch = Array.from({ length: rate / 20 }, () => {
+          const user = users[next++ % users.length];
+          live.set(user, !live.get(user));
+          return identify(user, live.get(user));
+        });
+        sent += batch.length;
+        outstanding += 1;
+        requests.push(services.ingest.ingest(batch).finally(() => (outstanding -= 1)));
+      }
+      await Promise.all(requests);
+    };
+    await send();
+    await services.ingest.idle();
+    sent = 0;
+    await measured(`flips at ${rate}/s for ${seconds} s`, () => sent, services, send);
+  } finally {
+    await portrait.stop();
+  }
+}
+
+if (process.argv[2] === 'flips') {
+  await flips(Number(process.argv[3] ?? 1000), Number(process.argv[4] ?? 15));
+} else {
+  const people = Number(process.argv[2] ?? 1000);
+  const batchSize = Number(process.argv[3] ?? 500);
+  const senders = Number(process.argv[4] ?? 1);
+  await ingestAll(100, 12, false, batchSize, senders);
+  await wipe();
+  await ingestAll(people, 11, true, batchSize, senders);
+}
 
 /** CPU seconds used so far by the process NEO4J_PID names (Linux), or NaN. */
 function neo4jSeconds() {
