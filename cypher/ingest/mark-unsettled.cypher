@@ -2,5 +2,6 @@
 // those identifiers are settled by a second transaction, and this node is deleted by it. One that outlives its
 // round (the process stopped, or the settle failed) is settled again by the scheduler or the next start.
 // A new node of its own, so that recording it locks nothing another round could hold.
-// params: $id, $keys: ['namespace:value', ...], $at
-CREATE (:Unsettled {id: $id, keys: $keys, at: $at})
+// `interacted`: those of the keys that got interactions (the others' profiles keep their engagement).
+// params: $id, $keys: ['namespace:value', ...], $interacted: the same kind, $at
+CREATE (:Unsettled {id: $id, keys: $keys, interacted: $interacted, at: $at})

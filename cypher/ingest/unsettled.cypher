@@ -2,6 +2,6 @@
 // params: $before, $limit
 MATCH (u:Unsettled)
 WHERE u.at < $before
-RETURN u.id AS id, u.keys AS keys
+RETURN u.id AS id, u.keys AS keys, u.interacted AS interacted
 ORDER BY u.at
 LIMIT toInteger($limit)

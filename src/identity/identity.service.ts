@@ -197,9 +197,15 @@ export class IdentityService {
   /**
    * Recomputes the components of the evidence graph that hold `touched` identifiers, inside the caller's
    * write transaction, and settles the profiles that changed. The cost is proportional to those
-   * components, not to the graph.
+   * components, not to the graph. With `interacted` (those of `touched` that got interactions), a profile
+   * that keeps its identifiers and has none of those keeps its engagement; without it, all are recomputed.
    */
-  async stitch(tx: TxRunner, touched: ReadonlySet<string>, now: number): Promise<StitchOutcome> {
+  async stitch(
+    tx: TxRunner,
+    touched: ReadonlySet<string>,
+    now: number,
+    interacted: ReadonlySet<string> | null = null,
+  ): Promise<StitchOutcome> {
     const component = await this.loadComponent(tx, touched, true);
     const { nodes, links, live, rules } = component;
     const part = partition(nodes, links, rules);
@@ -239,7 +245,25 @@ export class IdentityService {
           .map((p) => p.id),
       ]),
     ];
-    const settled = await this.changes.settle(tx, touchedProfiles, now);
+    // Whose interactions may have changed: profiles that gained or lost identifiers, or got new interactions.
+    const engagement =
+      interacted === null
+        ? undefined
+        : new Set([
+            ...lostMembers,
+            ...plan.profiles
+              .filter(
+                (p) => p.origin !== 'kept' || p.members.some((key) => moved.has(key) || interacted.has(key)),
+              )
+              .map((p) => p.id),
+          ]);
+    const settled = await this.changes.settle(
+      tx,
+      touchedProfiles,
+      now,
+      undefined,
+      engagement === undefined ? {} : { engagement: touchedProfiles.filter((id) => engagement.has(id)) },
+    );
     const settlement =
       exits.length === 0 ? settled : { ...settled, segmentChanges: [...exits, ...settled.segmentChanges] };
     return {

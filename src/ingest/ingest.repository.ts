@@ -84,6 +84,8 @@ export interface InteractionCreate {
 export interface UnsettledRecord {
   record: string;
   keys: readonly string[];
+  /** Those of `keys` that got interactions; null when not known (a record older than this field): all may. */
+  interacted: readonly string[] | null;
 }
 
 /** The writes of a storing round (each one UNWIND statement over the whole round), and its Unsettled record. */
@@ -153,7 +155,12 @@ export class IngestRepository {
   }
 
   async markUnsettled(tx: TxRunner, touched: UnsettledRecord, at: number): Promise<void> {
-    await tx.run(Q.markUnsettled, { id: touched.record, keys: touched.keys, at });
+    await tx.run(Q.markUnsettled, {
+      id: touched.record,
+      keys: touched.keys,
+      interacted: touched.interacted,
+      at,
+    });
   }
 
   async dropUnsettled(tx: TxRunner, records: readonly string[]): Promise<void> {
@@ -163,6 +170,10 @@ export class IngestRepository {
   /** Records stored before `before` and not settled yet, oldest first. */
   async unsettled(before: number, limit: number): Promise<UnsettledRecord[]> {
     const rows = await this.executor.read(Q.unsettled, { before, limit });
-    return rows.map((row) => ({ record: row.id as string, keys: row.keys as string[] }));
+    return rows.map((row) => ({
+      record: row.id as string,
+      keys: row.keys as string[],
+      interacted: (row.interacted as string[] | null) ?? null,
+    }));
   }
 }

@@ -78,6 +78,8 @@ interface Stored {
 interface Touched {
   readonly record: string;
   readonly keys: readonly string[];
+  /** Those of `keys` that got interactions (null: not known, all may have). */
+  readonly interacted: readonly string[] | null;
 }
 
 function withDefaults(event: unknown, defaults: Record<string, unknown> | undefined): unknown {
@@ -366,7 +368,13 @@ export class IngestService {
     await this.repository.createInteractions(tx, interactions);
     await this.repository.upsertCatalogue(tx, writes.sortedCategories(), writes.productRows());
     await this.repository.linkInteractions(tx, productLinesOf(interactions));
-    const touched = { record: randomUUID(), keys: [...writes.identifiers.keys()].sort() };
+    const touched = {
+      record: randomUUID(),
+      keys: [...writes.identifiers.keys()].sort(),
+      interacted: [
+        ...new Set(events.filter((e) => e.interactions.length > 0).map((e) => e.primary.key)),
+      ].sort(),
+    };
     await this.repository.markUnsettled(tx, touched, now);
     return touched;
   }
@@ -374,8 +382,12 @@ export class IngestService {
   /** Restitches and settles the identifiers of several stored rounds in one transaction. */
   private async settleRound(rounds: readonly Touched[]): Promise<void[]> {
     const keys = new Set(rounds.flatMap((r) => r.keys));
+    // Profiles none of whose identifiers got interactions (and whose identifiers stay) keep their engagement.
+    const interacted = rounds.some((r) => r.interacted === null)
+      ? null
+      : new Set(rounds.flatMap((r) => r.interacted ?? []));
     const outcome = await this.executor.writeTx('ingest.settle', async (tx) => {
-      const stitched = await this.identity.stitch(tx, keys, this.settings.clock());
+      const stitched = await this.identity.stitch(tx, keys, this.settings.clock(), interacted);
       await this.repository.dropUnsettled(
         tx,
         rounds.map((r) => r.record),

@@ -15,11 +15,21 @@ export interface Settlement {
   readonly segmentChanges: readonly SegmentChangeRecord[];
 }
 
+/**
+ * What a settle's caller knows narrows some steps' work. `engagement`: the profiles (of those settled) whose
+ * interactions may have changed (new interactions, or identifiers that joined or left); the others' engagement
+ * is left as it is. Absent: all of them.
+ */
+export interface SettleScope {
+  readonly engagement?: readonly string[];
+}
+
 /** Work that must follow, in the same transaction, any change to profiles' identities or data. */
 export type SettleStep = (
   tx: TxRunner,
   profileIds: readonly string[],
   now: number,
+  scope: SettleScope,
 ) => Promise<{ segmentChanges?: readonly SegmentChangeRecord[] } | void>;
 
 /**
@@ -71,15 +81,22 @@ export class ProfileChanges {
 
   /**
    * Runs the steps for `profileIds`; with `from`, only that step and those after it (when only time has
-   * passed, the profiles' own data has not changed and their summaries need no recomputing).
+   * passed, the profiles' own data has not changed and their summaries need no recomputing); `scope` narrows
+   * what some steps redo.
    */
-  async settle(tx: TxRunner, profileIds: readonly string[], now: number, from?: string): Promise<Settlement> {
+  async settle(
+    tx: TxRunner,
+    profileIds: readonly string[],
+    now: number,
+    from?: string,
+    scope: SettleScope = {},
+  ): Promise<Settlement> {
     if (profileIds.length === 0) return NOTHING_SETTLED;
     const segmentChanges: SegmentChangeRecord[] = [];
     const start = from === undefined ? 0 : this.steps.findIndex((s) => s.name === from);
     if (start === -1) throw new Error(`no settle step named ${from}`);
     for (const { step } of this.steps.slice(start)) {
-      const effects = await step(tx, profileIds, now);
+      const effects = await step(tx, profileIds, now, scope);
       if (effects?.segmentChanges) segmentChanges.push(...effects.segmentChanges);
     }
     return { profiles: profileIds, segmentChanges };

@@ -177,7 +177,7 @@ export class RelatedProductsRefresher {
         if (ids.length === 0) break;
         after = ids.at(-1)!;
         await this.executor.writeTx('recommendations.rebuild', async (tx) => {
-          for (const step of this.steps) await step(tx, ids, now);
+          for (const step of this.steps) await step(tx, ids, now, {});
         });
         profiles += ids.length;
         await progress.advance(ids.length);

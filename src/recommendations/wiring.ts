@@ -68,7 +68,10 @@ export function createRecommendationServices(
     settings,
   );
   const steps: RecommendationServices['steps'] = [
-    { name: 'engagement', step: (tx, ids, now) => recommendations.settle(tx, ids, now) },
+    {
+      name: 'engagement',
+      step: (tx, ids, now, scope) => recommendations.settle(tx, scope.engagement ?? ids, now),
+    },
     { name: 'embeddings', step: (tx, ids, now) => lookalikes.settle(tx, ids, now) },
   ];
   const refresher = new RelatedProductsRefresher(

@@ -259,6 +259,29 @@ describe('related products', () => {
     expect(new Set(row!.engaged as string[])).toEqual(new Set([A.product_id, B.product_id]));
     expect(row!.leftovers).toBe(0);
   });
+
+  it('recomputes engagement when a settle brings interactions, not when it brings traits alone', async () => {
+    const user = `${u}-traits`;
+    await ingest(buy(user, T, A));
+    const statements: string[] = [];
+    const stop = db.executor.onQuery((event) => statements.push(event.query));
+    try {
+      await ingest(identify({ userId: user, traits: { plan: 'gold' }, timestamp: at(T + HOUR) }));
+      // The profile was settled (its facts read), its engagement left as it was.
+      expect(statements).toContain('profiles.profileFacts');
+      expect(statements).not.toContain('recommendations.engagementInputs');
+      statements.length = 0;
+      await ingest(view(user, T + 2 * HOUR, B));
+      expect(statements).toContain('recommendations.engagementInputs');
+    } finally {
+      stop();
+    }
+    const [row] = await db.cypher(
+      `MATCH (p:Profile {id: $id}) RETURN COLLECT { MATCH (p)-[:ENGAGED]->(prod) RETURN prod.id } AS engaged`,
+      { id: await profileId(user) },
+    );
+    expect(new Set(row!.engaged as string[])).toEqual(new Set([A.product_id, B.product_id]));
+  });
 });
 
 describe('the GraphQL fields', () => {
