@@ -5,9 +5,13 @@
 // With `flips`, the subscription benchmark's workload instead: identify events that flip one trait of users of
 // a pool of rate x 5 (each flip makes its profile enter or leave a segment), sent at `rate` events/s in
 // batches every 50 ms (at most 64 outstanding) for `seconds`, after as many seconds of the same as warm-up.
+// With `traits`, a CRM sync on a loaded graph (nothing is wiped): identify events that change one trait of
+// `count` users who have engagement (skipping the first `offset`, so that runs take different users), in
+// batches of 100.
 // With NEO4J_PID set to the Neo4j process's id (Linux), the CPU time Neo4j used is printed too.
 //   npm run build && node tools/neo4j.mjs run --fresh -- node tools/bench/ingest-profile.mjs [people] [batch] [senders]
 //   npm run build && node tools/neo4j.mjs run --fresh -- node tools/bench/ingest-profile.mjs flips [rate] [seconds]
+//   NEO4J_URI=... node tools/bench/ingest-profile.mjs traits [count] [offset]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createSegment, startBenchPortrait, wipeDatabase } from './common.mjs';
@@ -134,7 +138,42 @@ async function flips(rate, seconds) {
   }
 }
 
-if (process.argv[2] === 'flips') {
+/** Trait updates of `count` users with engagement, from the `offset`-th on, in batches of 100. */
+async function traits(count, offset) {
+  const portrait = await startBenchPortrait();
+  const { services } = portrait;
+  try {
+    const { records } = await portrait.driver.executeQuery(
+      `MATCH (i:Identifier {namespace: 'user_id'})-[:IN]->(p:Profile) WHERE EXISTS { (p)-[:ENGAGED]->() }
+       RETURN i.value AS user ORDER BY user SKIP toInteger($offset) LIMIT toInteger($count)`,
+      { offset, count },
+      { database: portrait.config.NEO4J_DATABASE },
+    );
+    const users = records.map((r) => r.get('user'));
+    const run = Date.now().toString(36);
+    const events = users.map((userId, i) => ({
+      type: 'identify',
+      messageId: `traits-${run}-${i}`,
+      userId,
+      traits: { crm_tier: `tier-${run}` },
+      timestamp: new Date().toISOString(),
+    }));
+    await measured(
+      `trait updates of users with engagement`,
+      () => events.length,
+      services,
+      async () => {
+        for (const batch of batches(events, 100)) await services.ingest.ingest(batch);
+      },
+    );
+  } finally {
+    await portrait.stop();
+  }
+}
+
+if (process.argv[2] === 'traits') {
+  await traits(Number(process.argv[3] ?? 3000), Number(process.argv[4] ?? 0));
+} else if (process.argv[2] === 'flips') {
   await flips(Number(process.argv[3] ?? 1000), Number(process.argv[4] ?? 15));
 } else {
   const people = Number(process.argv[2] ?? 1000);
