@@ -237,26 +237,21 @@ export class IdentityService {
     const lostMembers = [...moved]
       .map((key) => nodes.get(key)?.profileId)
       .filter((id): id is string => !!id && alive.has(id));
-    const touchedProfiles = [
+    // Profiles that are new or revived, or gained or lost identifiers (those that lost one and live on are
+    // lostMembers), and those that hold any of `keys`.
+    const recomposed = (p: (typeof plan.profiles)[number]) =>
+      p.origin !== 'kept' || p.members.some((key) => moved.has(key));
+    const recomposedOr = (keys: ReadonlySet<string>) => [
       ...new Set([
         ...lostMembers,
         ...plan.profiles
-          .filter((p) => p.origin !== 'kept' || p.members.some((key) => touched.has(key) || moved.has(key)))
+          .filter((p) => recomposed(p) || p.members.some((key) => keys.has(key)))
           .map((p) => p.id),
       ]),
     ];
-    // Whose interactions may have changed: profiles that gained or lost identifiers, or got new interactions.
-    const engagement =
-      interacted === null
-        ? undefined
-        : new Set([
-            ...lostMembers,
-            ...plan.profiles
-              .filter(
-                (p) => p.origin !== 'kept' || p.members.some((key) => moved.has(key) || interacted.has(key)),
-              )
-              .map((p) => p.id),
-          ]);
+    const touchedProfiles = recomposedOr(touched);
+    // Whose interactions may have changed: recomposed profiles, and those holding an identifier that got some.
+    const engagement = interacted === null ? undefined : new Set(recomposedOr(interacted));
     const settled = await this.changes.settle(
       tx,
       touchedProfiles,

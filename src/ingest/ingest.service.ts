@@ -8,7 +8,7 @@ import { splitKey } from '../identity/namespaces';
 import type { ProfileChanges } from '../profiles/profile-changes';
 import { consentDecisions, type ConsentFromEvent } from '../privacy/consent';
 import { mergeStoredTraits, parseStoredTraits } from '../profiles/traits';
-import type { IngestRepository } from './ingest.repository';
+import type { IngestRepository, UnsettledRecord } from './ingest.repository';
 import { normalizeEvent, type EventType, type NormalizedEvent } from './segment-event';
 import { WriteSet, carriersOf, interactionsOf, productLinesOf } from './write-set';
 
@@ -75,12 +75,7 @@ interface Stored {
 }
 
 /** Identifiers whose profiles must be settled, and the record (Unsettled node) that keeps them durable. */
-interface Touched {
-  readonly record: string;
-  readonly keys: readonly string[];
-  /** Those of `keys` that got interactions (null: not known, all may have). */
-  readonly interacted: readonly string[] | null;
-}
+type Touched = Readonly<UnsettledRecord>;
 
 function withDefaults(event: unknown, defaults: Record<string, unknown> | undefined): unknown {
   if (!defaults || !event || typeof event !== 'object' || Array.isArray(event)) return event;
