@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createSegment, startBenchPortrait, wipeDatabase } from './common.mjs';
+import { identifyEvents } from './subscription-clients.mjs';
 import { SEGMENTS } from './write.mjs';
 
 const require = createRequire(import.meta.url);
@@ -62,11 +63,20 @@ async function measured(label, events, services, work) {
   }
 }
 
-/** Ingests `people` people's events (seed `seed`) into a freshly started Portrait; the timings, or none. */
-async function ingestAll(count, seed, measure, batchSize, senders) {
+/** Starts Portrait with the benchmark settings, runs `work(portrait)`, and stops it. */
+async function withPortrait(work) {
   const portrait = await startBenchPortrait();
-  const { services } = portrait;
   try {
+    return await work(portrait);
+  } finally {
+    await portrait.stop();
+  }
+}
+
+/** Ingests `people` people's events (seed `seed`) into a freshly started Portrait; the timings, or none. */
+function ingestAll(count, seed, measure, batchSize, senders) {
+  return withPortrait(async (portrait) => {
+    const { services } = portrait;
     for (const { name, rule } of SEGMENTS) await createSegment(portrait, `profile ${name}`, rule);
     const events = [...generateEvents({ people: count, seed, now: Date.now() })];
     const queue = [...batches(events, batchSize)];
@@ -84,26 +94,16 @@ async function ingestAll(count, seed, measure, batchSize, senders) {
         services,
         send,
       );
-  } finally {
-    await portrait.stop();
-  }
+  });
 }
 
 /** The subscription benchmark's writes, in process: flips of one trait at `rate` events/s. */
-async function flips(rate, seconds) {
-  const portrait = await startBenchPortrait();
-  const { services } = portrait;
-  try {
+function flips(rate, seconds) {
+  return withPortrait(async (portrait) => {
+    const { services } = portrait;
     const run = `flips-${Date.now().toString(36)}`;
     const users = Array.from({ length: rate * 5 }, (_, i) => `${run}-u${i}`);
-    let messages = 0;
-    const identify = (userId, value) => ({
-      type: 'identify',
-      messageId: `${run}-${(messages += 1)}`,
-      userId,
-      traits: { bench_live: value },
-      timestamp: new Date().toISOString(),
-    });
+    const identify = identifyEvents(`${run}-m`);
     for (let i = 0; i < users.length; i += 500)
       await services.ingest.ingest(users.slice(i, i + 500).map((u) => identify(u, false)));
     await createSegment(portrait, `flips ${run}`, { trait: 'bench_live', eq: true });
@@ -133,16 +133,13 @@ async function flips(rate, seconds) {
     await services.ingest.idle();
     sent = 0;
     await measured(`flips at ${rate}/s for ${seconds} s`, () => sent, services, send);
-  } finally {
-    await portrait.stop();
-  }
+  });
 }
 
 /** Trait updates of `count` users with engagement, from the `offset`-th on, in batches of 100. */
-async function traits(count, offset) {
-  const portrait = await startBenchPortrait();
-  const { services } = portrait;
-  try {
+function traits(count, offset) {
+  return withPortrait(async (portrait) => {
+    const { services } = portrait;
     const { records } = await portrait.driver.executeQuery(
       `MATCH (i:Identifier {namespace: 'user_id'})-[:IN]->(p:Profile) WHERE EXISTS { (p)-[:ENGAGED]->() }
        RETURN i.value AS user ORDER BY user SKIP toInteger($offset) LIMIT toInteger($count)`,
@@ -166,9 +163,7 @@ async function traits(count, offset) {
         for (const batch of batches(events, 100)) await services.ingest.ingest(batch);
       },
     );
-  } finally {
-    await portrait.stop();
-  }
+  });
 }
 
 if (process.argv[2] === 'traits') {
@@ -192,11 +187,6 @@ function neo4jSeconds() {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function wipe() {
-  const portrait = await startBenchPortrait();
-  try {
-    await wipeDatabase(portrait.driver, portrait.config.NEO4J_DATABASE);
-  } finally {
-    await portrait.stop();
-  }
+function wipe() {
+  return withPortrait((portrait) => wipeDatabase(portrait.driver, portrait.config.NEO4J_DATABASE));
 }

@@ -298,6 +298,20 @@ export async function run(given = {}) {
   }
 }
 
+/** A line of the report's table: latency alone, under load (when measured) and the mean number of results. */
+function row(name, alone, loaded = null, results = '') {
+  return [
+    name,
+    alone.p50,
+    alone.p99,
+    alone.max,
+    loaded?.requestsPerSecond ?? '',
+    loaded?.p50 ?? '',
+    loaded?.p99 ?? '',
+    results,
+  ];
+}
+
 /** The report as markdown. */
 export function markdown(result) {
   const c = result.options.concurrency;
@@ -324,38 +338,14 @@ export function markdown(result) {
         'results',
       ],
       [
-        [
-          'floor: `RETURN 1` over bare Bolt (no driver, no API)',
-          result.floor.bare.p50,
-          result.floor.bare.p99,
-          result.floor.bare.max,
-          '',
-          '',
-          '',
-          '',
-        ],
-        [
+        row('floor: `RETURN 1` over bare Bolt (no driver, no API)', result.floor.bare),
+        row(
           'floor: `RETURN 1` through neo4j-driver (no API)',
-          result.floor.driver.p50,
-          result.floor.driver.p99,
-          result.floor.driver.max,
-          result.floor.driverLoaded.requestsPerSecond,
-          result.floor.driverLoaded.p50,
-          result.floor.driverLoaded.p99,
-          '',
-        ],
-      ].concat(
-        result.queries.map((q) => [
-          q.name,
-          q.alone.p50,
-          q.alone.p99,
-          q.alone.max,
-          q.loaded.requestsPerSecond,
-          q.loaded.p50,
-          q.loaded.p99,
-          q.alone.meanResults,
-        ]),
-      ),
+          result.floor.driver,
+          result.floor.driverLoaded,
+        ),
+        ...result.queries.map((q) => row(q.name, q.alone, q.loaded, q.alone.meanResults)),
+      ],
     ),
     ...result.warnings.map((w) => `\nWARNING: ${w}`),
   ].join('\n');
