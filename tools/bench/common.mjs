@@ -3,6 +3,7 @@
 // The scripts require the compiled code: run `npm run build` first.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -250,6 +251,47 @@ export async function graphql(url, key, query, variables = {}) {
     throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body)}`);
   }
   return body.data;
+}
+
+/**
+ * A GraphQL client for timed loops: node:http over at most `sockets` kept-alive connections. `graphql` above
+ * uses fetch (undici), whose streams and promises cost the benchmark's process, which is Portrait's own, about
+ * twice the garbage of the request it times (see BENCHMARKS.md, "the client's own cost"). Resolves to `data`,
+ * throws with the errors when there are any. `close()` ends the kept-alive connections.
+ */
+export function graphqlClient(url, key, sockets = 1) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const { hostname, port, pathname } = new URL(url);
+  const request = (query, variables = {}) =>
+    new Promise((resolve, reject) => {
+      const body = JSON.stringify({ query, variables });
+      const headers = {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        authorization: `Bearer ${key}`,
+      };
+      const req = http.request(
+        { host: hostname, port, path: pathname, method: 'POST', agent, headers },
+        (res) => {
+          const chunks = [];
+          res.on('data', (chunk) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            try {
+              const answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+              if (res.statusCode !== 200 || answer.errors) {
+                reject(new Error(`GraphQL ${res.statusCode}: ${JSON.stringify(answer.errors ?? answer)}`));
+              } else resolve(answer.data);
+            } catch (error) {
+              reject(error);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { request, close: () => agent.destroy() };
 }
 
 /** Creates an API key with `role` through the admin key; returns its secret. */

@@ -1,7 +1,9 @@
 // Speed of what recommendation services and marketers ask (issue 5, item 6): relatedProducts and
 // recommendations (goal: p99 under 10 ms on 100k products and 10M interactions) and lookalikes top-100 for a
 // 1,000-profile seed (goal: under 200 ms over 1M profiles), each end to end over HTTP against Portrait started
-// in this process, over the data already in the database.
+// in this process, over the data already in the database. The timed requests go through node:http over
+// kept-alive sockets (--client fetch for fetch, whose own garbage, collected in this process's pauses, added a
+// third to relatedProducts' latency).
 //
 //   npm run build && node tools/neo4j.mjs run --fresh -- node tools/bench/recommend.mjs --people 20000
 //   NEO4J_URI=bolt://... node tools/bench/recommend.mjs --people 0     (a database loaded beforehand, e.g. by
@@ -26,6 +28,7 @@ import {
   dist,
   distribution,
   graphql,
+  graphqlClient,
   isMain,
   log,
   markdownTable,
@@ -59,6 +62,11 @@ export const spec = {
   first: { type: 'number', default: 10, help: '`first` of relatedProducts and recommendations' },
   lookalikeFirst: { type: 'number', default: 100, smoke: 5, help: '`first` of lookalikes' },
   seed: { type: 'number', default: 7, help: 'seed of the samples' },
+  client: {
+    type: 'string',
+    default: 'http',
+    help: 'HTTP client of the timed requests: http (node:http, kept-alive sockets) or fetch',
+  },
 };
 
 const say = (message) => log(NAME, message);
@@ -212,6 +220,8 @@ async function floors(driver, config, options) {
 /** The benchmark; resolves to the result object that the command line prints and writes. */
 export async function run(given = {}) {
   const options = withDefaults(spec, given);
+  if (!['http', 'fetch'].includes(options.client))
+    throw new Error(`--client takes http or fetch, not ${options.client}`);
   const started = Date.now();
   const { createDriver } = dist('db/driver.js');
   const config = benchConfig();
@@ -250,8 +260,13 @@ export async function run(given = {}) {
     const portrait = await startBenchPortrait();
     closers.unshift(() => portrait.stop());
     const url = portrait.server.graphqlUrl;
-    const ask = (query, variables, field) =>
-      graphql(url, BENCH_ADMIN_KEY, query, variables).then((data) => data[field].length);
+    const client = graphqlClient(url, BENCH_ADMIN_KEY, options.concurrency);
+    closers.unshift(() => client.close());
+    const send =
+      options.client === 'http'
+        ? client.request
+        : (query, variables) => graphql(url, BENCH_ADMIN_KEY, query, variables);
+    const ask = (query, variables, field) => send(query, variables).then((data) => data[field].length);
     const first = options.first;
     const queries = [
       [
@@ -328,7 +343,7 @@ export function markdown(result) {
     '',
     markdownTable(
       [
-        'query (end to end over HTTP)',
+        `query (end to end over HTTP, ${result.options.client === 'fetch' ? 'fetch' : 'node:http'} client)`,
         'p50 ms',
         'p99 ms',
         'max ms',
