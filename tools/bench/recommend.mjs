@@ -2,8 +2,8 @@
 // recommendations (goal: p99 under 10 ms on 100k products and 10M interactions) and lookalikes top-100 for a
 // 1,000-profile seed (goal: under 200 ms over 1M profiles), each end to end over HTTP against Portrait started
 // in this process, over the data already in the database. The timed requests go through node:http over
-// kept-alive sockets (--client fetch for fetch, whose own garbage, collected in this process's pauses, added a
-// third to relatedProducts' latency).
+// kept-alive sockets (--client fetch for fetch, whose own garbage, collected in this process's pauses, added
+// 0.5-1.5 ms to relatedProducts' median; BENCHMARKS.md, "the client's own cost").
 //
 //   npm run build && node tools/neo4j.mjs run --fresh -- node tools/bench/recommend.mjs --people 20000
 //   NEO4J_URI=bolt://... node tools/bench/recommend.mjs --people 0     (a database loaded beforehand, e.g. by
@@ -260,12 +260,12 @@ export async function run(given = {}) {
     const portrait = await startBenchPortrait();
     closers.unshift(() => portrait.stop());
     const url = portrait.server.graphqlUrl;
-    const client = graphqlClient(url, BENCH_ADMIN_KEY, options.concurrency);
-    closers.unshift(() => client.close());
-    const send =
-      options.client === 'http'
-        ? client.request
-        : (query, variables) => graphql(url, BENCH_ADMIN_KEY, query, variables);
+    let send = (query, variables) => graphql(url, BENCH_ADMIN_KEY, query, variables);
+    if (options.client === 'http') {
+      const client = graphqlClient(url, BENCH_ADMIN_KEY, options.concurrency);
+      closers.unshift(() => client.close());
+      send = client.request;
+    }
     const ask = (query, variables, field) => send(query, variables).then((data) => data[field].length);
     const first = options.first;
     const queries = [
@@ -343,7 +343,8 @@ export function markdown(result) {
     '',
     markdownTable(
       [
-        `query (end to end over HTTP, ${result.options.client === 'fetch' ? 'fetch' : 'node:http'} client)`,
+        // Results saved before --client existed were timed with fetch.
+        `query (end to end over HTTP, ${result.options.client === 'http' ? 'node:http' : 'fetch'} client)`,
         'p50 ms',
         'p99 ms',
         'max ms',
