@@ -239,6 +239,14 @@ export async function startBenchPortrait(overrides = {}) {
   return startPortrait(config, createLogger(config.LOG_LEVEL));
 }
 
+/** The `data` of a GraphQL answer with HTTP status `status`; throws with the errors when there are any. */
+function dataOf(status, body) {
+  if (status < 200 || status > 299 || body.errors) {
+    throw new Error(`GraphQL ${status}: ${JSON.stringify(body.errors ?? body)}`);
+  }
+  return body.data;
+}
+
 /** A GraphQL request; resolves to `data`, throws with the errors when there are any. */
 export async function graphql(url, key, query, variables = {}) {
   const response = await fetch(url, {
@@ -246,11 +254,7 @@ export async function graphql(url, key, query, variables = {}) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ query, variables }),
   });
-  const body = await response.json();
-  if (!response.ok || body.errors) {
-    throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body)}`);
-  }
-  return body.data;
+  return dataOf(response.status, await response.json());
 }
 
 /**
@@ -278,10 +282,7 @@ export function graphqlClient(url, key, sockets = 1) {
           res.on('error', reject);
           res.on('end', () => {
             try {
-              const answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-              if (res.statusCode !== 200 || answer.errors) {
-                reject(new Error(`GraphQL ${res.statusCode}: ${JSON.stringify(answer.errors ?? answer)}`));
-              } else resolve(answer.data);
+              resolve(dataOf(res.statusCode, JSON.parse(Buffer.concat(chunks).toString('utf8'))));
             } catch (error) {
               reject(error);
             }
