@@ -1,12 +1,13 @@
-// The seed of a lookalike query given by profile ids: each id resolved (a merged-away id to its survivor,
-// null when unknown), and the sum of the embeddings of up to $sample of the distinct profiles.
+// The seed of a lookalike query given by profile ids: the distinct profiles they resolve to (a merged-away id
+// to its survivor) in the order given, the ids that resolve to none, and the sum of the embeddings of up to
+// $sample of the profiles. Only ids travel back, not a pair per requested id.
 // params: $ids: profile ids, $sample
 UNWIND $ids AS id
 OPTIONAL MATCH (live:Profile {id: id})
 OPTIONAL MATCH (:MergedProfile {id: id})-[:MERGED_INTO]->(survivor:Profile)
 WITH id, coalesce(live, survivor) AS p
-WITH collect({id: id, profileId: p.id}) AS resolved, collect(DISTINCT p) AS profiles
-WITH resolved, [m IN profiles[..toInteger($sample)] WHERE m.embedding IS NOT NULL | m.embedding] AS vectors
-RETURN resolved,
+WITH collect(DISTINCT CASE WHEN p IS NULL THEN id END) AS unknown, collect(DISTINCT p) AS profiles
+WITH unknown, profiles, [m IN profiles[..toInteger($sample)] WHERE m.embedding IS NOT NULL | m.embedding] AS vectors
+RETURN unknown, [m IN profiles | m.id] AS profileIds,
   CASE WHEN size(vectors) = 0 THEN null
     ELSE [i IN range(0, size(vectors[0]) - 1) | reduce(total = 0.0, v IN vectors | total + v[i])] END AS centroid

@@ -1,5 +1,6 @@
 import { defineQueries } from '../db/cypher';
 import type { Executor, TxRunner } from '../db/executor';
+import { featureKey } from './reasons';
 
 const Q = defineQueries('lookalikes', [
   'embedding-inputs',
@@ -8,7 +9,7 @@ const Q = defineQueries('lookalikes', [
   'seed-of-profiles',
   'nearest-profiles',
   'profile-features',
-  'feature-populations',
+  'seed-features',
   'embeddings-page',
 ] as const);
 
@@ -49,11 +50,19 @@ export interface FeatureRow {
   categories: string[];
 }
 
-export interface Populations {
+/** A feature frequent in a seed: how many seed profiles have it, and how many profiles in all (null: unknown). */
+export interface SeedFeature {
+  seeds: number;
+  population: number | null;
+}
+
+/** The features frequent in a seed (see seed-features.cypher), by feature key (reasons.ts). */
+export interface SeedFeatures {
+  /** Seed profiles counted. */
+  seeds: number;
+  /** Live profiles in all. */
   profiles: number;
-  tags: Map<string, number>;
-  products: Map<string, number>;
-  categories: Map<string, number>;
+  frequent: Map<string, SeedFeature>;
 }
 
 /** Embeddings, seeds, nearest profiles and what reasons are drawn from: every Cypher statement of lookalikes. */
@@ -90,14 +99,11 @@ export class LookalikesRepository {
 
   async seedOfProfiles(ids: readonly string[], sample: number): Promise<SeedRead> {
     const [row] = await this.executor.read(Q.seedOfProfiles, { ids, sample });
-    const resolved = (row?.resolved as Array<{ id: string; profileId: string | null }>) ?? [];
-    const profileIds = [
-      ...new Set(resolved.map((r) => r.profileId).filter((id): id is string => id !== null)),
-    ];
+    const profileIds = (row?.profileIds as string[]) ?? [];
     return {
       size: profileIds.length,
       profileIds,
-      unknown: [...new Set(resolved.filter((r) => r.profileId === null).map((r) => r.id))],
+      unknown: (row?.unknown as string[]) ?? [],
       centroid: (row?.centroid as number[] | null) ?? null,
     };
   }
@@ -120,20 +126,25 @@ export class LookalikesRepository {
     return (await this.executor.read(Q.profileFeatures, { ids })) as unknown as FeatureRow[];
   }
 
-  async populations(keys: {
-    tagIds: readonly string[];
-    productIds: readonly string[];
-    categories: readonly string[];
-  }): Promise<Populations> {
-    const [row] = await this.executor.read(Q.featurePopulations, keys);
-    const toMap = (list: unknown) =>
-      new Map((list as Array<{ id: string; count: number }>).map((x) => [x.id, x.count]));
-    return {
-      profiles: (row?.profiles as number) ?? 0,
-      tags: toMap(row?.tags ?? []),
-      products: toMap(row?.products ?? []),
-      categories: toMap(row?.categories ?? []),
+  /**
+   * The features that at least `minProfiles` and a `minShare` of the seed profiles `ids` have, with how common
+   * each is among all profiles: counted in one statement, where reading each seed's features took ten times
+   * the bytes and twice the time (BENCHMARKS.md, "lookalikes' seed features").
+   */
+  async seedFeatures(
+    ids: readonly string[],
+    thresholds: { minProfiles: number; minShare: number },
+  ): Promise<SeedFeatures> {
+    const [row] = await this.executor.read(Q.seedFeatures, { ids, ...thresholds });
+    const frequent = new Map<string, SeedFeature>();
+    const add = (list: unknown, key: (id: string) => string) => {
+      for (const { id, seeds, population } of list as Array<{ id: string } & SeedFeature>)
+        frequent.set(key(id), { seeds, population });
     };
+    add(row?.tags ?? [], featureKey.tag);
+    add(row?.products ?? [], featureKey.product);
+    add(row?.categories ?? [], featureKey.category);
+    return { seeds: (row?.seeds as number) ?? 0, profiles: (row?.profiles as number) ?? 0, frequent };
   }
 
   /** A page of stored embeddings in profile id order after `after`. */

@@ -8,11 +8,11 @@ import type { SegmentsService } from '../segments/segments.service';
 import { TagKind } from '../tags/tag.type';
 import type { TagsService } from '../tags/tags.service';
 import { buildEmbedding, cosineFromIndexScore, sameEmbedding } from './embedding';
-import type { FeatureRow, LookalikesRepository, Populations, SeedRead } from './lookalikes.repository';
+import type { FeatureRow, LookalikesRepository, SeedRead } from './lookalikes.repository';
 import {
+  DEFAULT_REASON_OPTIONS,
   categoryFeature,
   distinctiveFeatures,
-  frequentFeatures,
   lookalikeReasons,
   productFeature,
   tagFeature,
@@ -210,18 +210,14 @@ export class LookalikesService {
 
   /** The features frequent among the seed profiles `seedIds` and unusual in general, by weight. */
   private async distinctiveOfSeed(seedIds: readonly string[]): Promise<Map<string, number>> {
-    const rows = seedIds.length === 0 ? [] : await this.repository.features(seedIds);
-    const seeds = rows.map(featuresOf);
-    const frequent = frequentFeatures(seeds);
-    const keys = { tagIds: [] as string[], productIds: [] as string[], categories: [] as string[] };
-    for (const key of frequent.keys()) {
-      const [kind, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
-      if (kind === 'tag') keys.tagIds.push(id);
-      else if (kind === 'product') keys.productIds.push(id);
-      else keys.categories.push(id);
-    }
-    const populations = await this.repository.populations(keys);
-    return distinctiveFeatures(frequent, seeds.length, (key) => populationShare(populations, key));
+    if (seedIds.length === 0) return new Map();
+    const { seeds, profiles, frequent } = await this.repository.seedFeatures(seedIds, DEFAULT_REASON_OPTIONS);
+    const counts = new Map([...frequent].map(([key, feature]) => [key, feature.seeds]));
+    return distinctiveFeatures(counts, seeds, (key) => {
+      const population = frequent.get(key)?.population;
+      // Categories' populations are upper bounds: a share above 1 would only hide the feature.
+      return population == null || profiles === 0 ? undefined : Math.min(1, population / profiles);
+    });
   }
 
   /** Reasons for each match: the features it shares with the seed that are distinctive of the seed. */
@@ -252,16 +248,4 @@ export class LookalikesService {
       throw error;
     }
   }
-}
-
-/** The share of all profiles with a feature (categories: an upper bound, capped at 1). */
-function populationShare(populations: Populations, key: string): number | undefined {
-  if (populations.profiles === 0) return undefined;
-  const id = key.slice(key.indexOf(':') + 1);
-  const count = key.startsWith('tag:')
-    ? populations.tags.get(id)
-    : key.startsWith('product:')
-      ? populations.products.get(id)
-      : populations.categories.get(id);
-  return count === undefined ? undefined : Math.min(1, count / populations.profiles);
 }

@@ -24,32 +24,29 @@ export const DEFAULT_REASON_OPTIONS: ReasonOptions = {
   limit: 5,
 };
 
+/** The key of each kind of feature. */
+export const featureKey = {
+  tag: (id: string) => `tag:${id}`,
+  product: (id: string) => `product:${id}`,
+  category: (path: string) => `category:${path}`,
+};
+
 /** The wording of each kind of feature, as reasons show it. */
 export function tagFeature(id: string, category: string | null, name: string): [string, string] {
-  return [`tag:${id}`, `tag ${category ? `${category}/` : ''}${name}`];
+  return [featureKey.tag(id), `tag ${category ? `${category}/` : ''}${name}`];
 }
 
 export function productFeature(id: string, name: string | null): [string, string] {
-  return [`product:${id}`, `bought ${name ?? id}`];
+  return [featureKey.product(id), `bought ${name ?? id}`];
 }
 
 export function categoryFeature(path: string): [string, string] {
-  return [`category:${path}`, `category ${path}`];
-}
-
-/** How many seed profiles have each feature, for the features frequent enough to be distinctive. */
-export function frequentFeatures(
-  seeds: readonly ProfileFeatures[],
-  options: ReasonOptions = DEFAULT_REASON_OPTIONS,
-): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const seed of seeds) for (const key of seed.keys()) counts.set(key, (counts.get(key) ?? 0) + 1);
-  const needed = Math.max(options.minProfiles, options.minShare * seeds.length);
-  return new Map([...counts].filter(([, count]) => count >= needed));
+  return [featureKey.category(path), `category ${path}`];
 }
 
 /**
- * Weights of the seed's distinctive features: `frequent` from `frequentFeatures`, `seedSize` the number of
+ * Weights of the seed's distinctive features: `frequent` the number of seed profiles with each feature held by
+ * at least `minProfiles` and a `minShare` of them (counted by seed-features.cypher), `seedSize` the number of
  * seed profiles counted, `populationShare` the share of all profiles with a feature (unknown: left out).
  */
 export function distinctiveFeatures(

@@ -107,20 +107,50 @@ async function refusal(seed: LookalikeSeedInput, first = 10): Promise<Record<str
 }
 
 describe('lookalikes', () => {
-  it('reads how common a category is from the sums the last refresh stored on it', async () => {
-    const populations = await new LookalikesRepository(db.executor).populations({
-      tagIds: [],
-      productIds: [shoe.product_id],
-      categories: ['Sports/Running', 'Home/Kitchen', 'Home/Kitchen/Cookware'],
+  it("counts a seed's frequent features in the database, with how common each is in general", async () => {
+    const repository = new LookalikesRepository(db.executor);
+    // 12 seeds who bought the shoe and the sock, and 2 cooks who bought the pan and the kettle: 14 profiles,
+    // so a feature needs 2 of them (the 10 % would be 1.4).
+    const read = await repository.seedFeatures([...seedIds(), id(cooks[0]!), id(cooks[1]!)], {
+      minProfiles: 2,
+      minShare: 0.1,
     });
-    // Shoe and sock: engaged by the 12 seeds, 4 runners and the private profile; the pan by 20 cooks and 3
-    // small buyers, the kettle by the 20 cooks. A category sums its products, below it too.
-    expect(Object.fromEntries(populations.categories)).toEqual({
-      'Sports/Running': 34,
-      'Home/Kitchen': 43,
-      'Home/Kitchen/Cookware': 23,
+    expect(read.seeds).toBe(14);
+    expect(read.profiles).toBe(40);
+    const counted = Object.fromEntries([...read.frequent].filter(([key]) => !key.startsWith('tag:')));
+    // Buyers as of the last refresh: shoe and sock by the seeds, 4 runners and the private profile; the pan
+    // by 20 cooks and 3 small buyers. A category sums its products' engaged profiles, below it too.
+    expect(counted).toEqual({
+      [`product:${shoe.product_id}`]: { seeds: 12, population: 17 },
+      [`product:${sock.product_id}`]: { seeds: 12, population: 17 },
+      [`product:${pan.product_id}`]: { seeds: 2, population: 23 },
+      [`product:${kettle.product_id}`]: { seeds: 2, population: 20 },
+      'category:Sports/Running': { seeds: 12, population: 34 },
+      'category:Home/Kitchen': { seeds: 2, population: 43 },
     });
-    expect(populations.products.get(shoe.product_id)).toBe(17);
+    const [holders] = await db.cypher('MATCH (t:Tag {id: $id}) RETURN COUNT { (t)<-[:HAS_TAG]-() } AS n', {
+      id: 'tag-interest-sports',
+    });
+    expect(read.frequent.get('tag:tag-interest-sports')).toEqual({
+      seeds: 12,
+      population: Number(holders!.n),
+    });
+  });
+
+  it('keeps only the features held by at least minProfiles and a minShare of the seed', async () => {
+    const repository = new LookalikesRepository(db.executor);
+    const products = async (ids: string[], minProfiles: number, minShare: number) =>
+      [...(await repository.seedFeatures(ids, { minProfiles, minShare })).frequent.keys()]
+        .filter((key) => key.startsWith('product:'))
+        .sort();
+    const running = [`product:${shoe.product_id}`, `product:${sock.product_id}`].sort();
+    const kitchen = [`product:${kettle.product_id}`, `product:${pan.product_id}`].sort();
+    // 13 profiles at least: the 12 seeds' shoe is not enough, with the 4 runners it is.
+    expect(await products(seedIds(), 13, 0)).toEqual([]);
+    expect(await products([...seedIds(), ...runners.map(id)], 13, 0)).toEqual(running);
+    // Half of 32 profiles (12 seeds, 20 cooks): the cooks' 20 are, the seeds' 12 are not.
+    expect(await products([...seedIds(), ...cooks.map(id)], 2, 0.5)).toEqual(kitchen);
+    expect(await products([...seedIds(), ...cooks.map(id)], 2, 0.3)).toEqual([...kitchen, ...running].sort());
   });
 
   it('finds the profiles most like the seed profiles, with reasons, never a seed nor a refusal', async () => {
