@@ -1,13 +1,17 @@
 // What lookalike reasons need of a seed, counted in the database rather than read profile by profile: for the
-// seed profiles $ids (live ids), how many of them have each feature that at least $minProfiles and a $minShare
-// of them have (a RULE or MODEL tag, a product bought, the top two levels of the category of a product engaged
-// with), and how common the feature is among all profiles: those holding the tag (by degree, so aliases merged
-// away still count), the product's buyers (as of the last refresh), the sum of the category's products' engaged
-// profiles (an upper bound, stored by the last refresh; null for a path that is no category).
+// distinct profiles the ids $ids resolve to (a merged-away id to its survivor), how many of them have each
+// feature that at least $minProfiles and a $minShare of them have (a RULE or MODEL tag, a product bought, the
+// top two levels of the category of a product engaged with), and how common the feature is among all profiles:
+// those holding the tag (by degree, so aliases merged away still count), the product's buyers (as of the last
+// refresh), the sum of the category's products' engaged profiles (an upper bound, stored by the last refresh;
+// null for a path that is no category).
 // params: $ids, $minProfiles, $minShare
 UNWIND $ids AS id
-MATCH (p:Profile {id: id})
-WITH collect(p) AS sample
+OPTIONAL MATCH (live:Profile {id: id})
+OPTIONAL MATCH (:MergedProfile {id: id})-[:MERGED_INTO]->(survivor:Profile)
+WITH coalesce(live, survivor) AS p
+WHERE p IS NOT NULL
+WITH collect(DISTINCT p) AS sample
 WITH sample, size(sample) AS seeds
 WITH sample, seeds, CASE WHEN toFloat($minShare) * seeds > $minProfiles THEN toFloat($minShare) * seeds
   ELSE $minProfiles END AS needed

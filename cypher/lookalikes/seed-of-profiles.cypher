@@ -1,6 +1,6 @@
 // The seed of a lookalike query given by profile ids: the distinct profiles they resolve to (a merged-away id
-// to its survivor) in the order given, the ids that resolve to none, and the sum of the embeddings of up to
-// $sample of the profiles. Only ids travel back, not a pair per requested id.
+// to its survivor) in the order given, by id and by element id (which the nearest search excludes), the ids
+// that resolve to none, and the sum of the embeddings of up to $sample of the profiles.
 // params: $ids: profile ids, $sample
 UNWIND $ids AS id
 OPTIONAL MATCH (live:Profile {id: id})
@@ -8,6 +8,6 @@ OPTIONAL MATCH (:MergedProfile {id: id})-[:MERGED_INTO]->(survivor:Profile)
 WITH id, coalesce(live, survivor) AS p
 WITH collect(DISTINCT CASE WHEN p IS NULL THEN id END) AS unknown, collect(DISTINCT p) AS profiles
 WITH unknown, profiles, [m IN profiles[..toInteger($sample)] WHERE m.embedding IS NOT NULL | m.embedding] AS vectors
-RETURN unknown, [m IN profiles | m.id] AS profileIds,
+RETURN unknown, [m IN profiles | m.id] AS profileIds, [m IN profiles | elementId(m)] AS elementIds,
   CASE WHEN size(vectors) = 0 THEN null
     ELSE [i IN range(0, size(vectors[0]) - 1) | reduce(total = 0.0, v IN vectors | total + v[i])] END AS centroid

@@ -31,16 +31,21 @@ export interface SeedRead {
   profileIds: string[];
   /** Requested ids that resolve to no profile. */
   unknown: string[];
+  /** Element ids of the seed profiles the nearest search leaves out (a segment's members: by membership). */
+  exclude: string[];
   /** Sum of the sample's embeddings; null when none has one. */
   centroid: number[] | null;
 }
 
-export interface Neighbour {
-  id: string;
-  /** The index's score, (1 + cos) / 2. */
-  score: number;
-  consent: unknown[];
-  inSeed: boolean;
+/** What a nearest search found: how many profiles the index gave, and those not in the seed, nearest first. */
+export interface NearestRead {
+  found: number;
+  candidates: Array<{
+    id: string;
+    /** The index's score, (1 + cos) / 2. */
+    score: number;
+    consent: unknown[];
+  }>;
 }
 
 export interface FeatureRow {
@@ -93,6 +98,7 @@ export class LookalikesRepository {
       size: row.size as number,
       profileIds: row.sample as string[],
       unknown: [],
+      exclude: [],
       centroid: (row.centroid as number[] | null) ?? null,
     };
   }
@@ -104,22 +110,24 @@ export class LookalikesRepository {
       size: profileIds.length,
       profileIds,
       unknown: (row?.unknown as string[]) ?? [],
+      exclude: (row?.elementIds as string[]) ?? [],
       centroid: (row?.centroid as number[] | null) ?? null,
     };
   }
 
+  /** The `k` profiles nearest to `vector`, without the seed: the profiles `exclude` names, `segmentId`'s members. */
   async nearest(
     vector: readonly number[],
     k: number,
+    exclude: readonly string[],
     consentKeys: readonly string[],
     segmentId: string | null,
-  ): Promise<Neighbour[]> {
-    return (await this.executor.read(Q.nearestProfiles, {
-      vector,
-      k,
-      consentKeys,
-      segmentId,
-    })) as unknown as Neighbour[];
+  ): Promise<NearestRead> {
+    const [row] = await this.executor.read(Q.nearestProfiles, { vector, k, exclude, consentKeys, segmentId });
+    return {
+      found: (row?.found as number) ?? 0,
+      candidates: (row?.candidates as NearestRead['candidates']) ?? [],
+    };
   }
 
   async features(ids: readonly string[]): Promise<FeatureRow[]> {

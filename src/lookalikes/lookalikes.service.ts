@@ -98,16 +98,16 @@ export class LookalikesService {
    */
   async lookalikes(seed: LookalikeSeedInput, first: number): Promise<LookalikeResult[]> {
     checkFirst(first, this.settings.maxLookalikes);
-    const { read, segmentId } = await this.resolveSeed(seed);
+    const { read, segmentId, distinctive } = await this.resolveSeed(seed);
     if (first === 0 || read.centroid === null) return [];
-    const exclude = new Set(segmentId === null ? read.profileIds : []);
-    // What makes the seed distinctive depends on the seed alone: read while the vector index is searched.
-    const [matches, distinctive] = await Promise.all([
-      this.nearestMatches(read.centroid, first, read.size, segmentId, exclude),
-      this.distinctiveOfSeed(read.profileIds.slice(0, this.settings.reasonSample)),
+    // What makes the seed distinctive depends on the seed alone: unless it was read with the seed, it is read
+    // while the vector index is searched.
+    const [matches, weights] = await Promise.all([
+      this.nearestMatches(read.centroid, first, read.size, segmentId, read.exclude),
+      distinctive ?? this.distinctiveOfSeed(read.profileIds.slice(0, this.settings.reasonSample)),
     ]);
     const reasons = await this.reasons(
-      distinctive,
+      weights,
       matches.map((m) => m.id),
     );
     return matches.map((m) => ({
@@ -123,22 +123,23 @@ export class LookalikesService {
     first: number,
     seedSize: number,
     segmentId: string | null,
-    exclude: ReadonlySet<string>,
+    exclude: readonly string[],
   ): Promise<Array<{ id: string; score: number }>> {
     const max = this.settings.maxVectorCandidates;
     let k = Math.min(max, first + seedSize + Math.max(10, Math.ceil(first / 5)));
     for (;;) {
-      const rows = await this.repository.nearest(centroid, k, CONSENT_PROPERTIES, segmentId);
-      const matches = rows
-        .filter(
-          (row) =>
-            !row.inSeed &&
-            !exclude.has(row.id) &&
-            allowsPersonalization(this.consent, consentOf(row.consent)),
-        )
+      const { found, candidates } = await this.repository.nearest(
+        centroid,
+        k,
+        exclude,
+        CONSENT_PROPERTIES,
+        segmentId,
+      );
+      const matches = candidates
+        .filter((row) => allowsPersonalization(this.consent, consentOf(row.consent)))
         .slice(0, first);
       // Seeds and refusals crowd the top: ask for more until there are enough or the index has no more.
-      if (matches.length >= first || rows.length < k || k >= max) return matches;
+      if (matches.length >= first || found < k || k >= max) return matches;
       k = Math.min(max, k * 4);
     }
   }
@@ -170,7 +171,15 @@ export class LookalikesService {
     return (await this.segments.create(name, { tag: tag.id }, description)).segment;
   }
 
-  private async resolveSeed(seed: LookalikeSeedInput): Promise<{ read: SeedRead; segmentId: string | null }> {
+  /**
+   * The seed read and checked. For a seed of profile ids, what makes it distinctive is read at the same time
+   * (from its first ids, resolved there); for a segment, `distinctive` is null: its members are known only now.
+   */
+  private async resolveSeed(seed: LookalikeSeedInput): Promise<{
+    read: SeedRead;
+    segmentId: string | null;
+    distinctive: Map<string, number> | null;
+  }> {
     const min = this.settings.minSeedSize;
     if ((seed.segmentId == null) === (seed.profileIds == null))
       throw badInput('seed takes exactly one of segmentId and profileIds', { argument: 'seed' });
@@ -182,7 +191,7 @@ export class LookalikesService {
           `the seed segment has ${read.size} member${read.size === 1 ? '' : 's'}; lookalikes need at least ${min}`,
           { argument: 'seed.segmentId', min, size: read.size },
         );
-      return { read, segmentId: seed.segmentId };
+      return { read, segmentId: seed.segmentId, distinctive: null };
     }
     const ids = [...new Set(seed.profileIds!)];
     const maxIds = this.settings.maxSeedProfileIds;
@@ -191,7 +200,10 @@ export class LookalikesService {
         argument: 'seed.profileIds',
         max: maxIds,
       });
-    const read = await this.repository.seedOfProfiles(ids, this.settings.seedSample);
+    const [read, distinctive] = await Promise.all([
+      this.repository.seedOfProfiles(ids, this.settings.seedSample),
+      this.distinctiveOfSeed(ids.slice(0, this.settings.reasonSample)),
+    ]);
     if (read.unknown.length > 0) {
       const shown = read.unknown.slice(0, 10).join(', ');
       const more = read.unknown.length > 10 ? ` and ${read.unknown.length - 10} more` : '';
@@ -205,10 +217,13 @@ export class LookalikesService {
         `the seed has ${read.size} distinct profile${read.size === 1 ? '' : 's'}; lookalikes need at least ${min}`,
         { argument: 'seed.profileIds', min, size: read.size },
       );
-    return { read, segmentId: null };
+    return { read, segmentId: null, distinctive };
   }
 
-  /** The features frequent among the seed profiles `seedIds` and unusual in general, by weight. */
+  /**
+   * The features frequent among the seed profiles `seedIds` (merged-away ids resolve to their survivors) and
+   * unusual in general, by weight.
+   */
   private async distinctiveOfSeed(seedIds: readonly string[]): Promise<Map<string, number>> {
     if (seedIds.length === 0) return new Map();
     const { seeds, profiles, frequent } = await this.repository.seedFeatures(seedIds, DEFAULT_REASON_OPTIONS);

@@ -296,4 +296,29 @@ describe('lookalikes', () => {
       extensions: { code: 'NOT_FOUND', argument: 'seed.segmentId' },
     });
   });
+
+  it('resolves a merged-away seed id to its survivor, for the search and for the reasons', async () => {
+    // An anonymous visitor, later known as the first seed: its younger profile merges into the seed's.
+    const anon = `${u}-anon`;
+    await db.services.ingest.ingest([
+      track('Product Viewed', { anonymousId: anon, timestamp: at(T + 4 * HOUR), properties: shoe }),
+    ]);
+    const mergedAway = (await db.profileOf('anonymous_id', anon))!.id;
+    await db.services.ingest.ingest([
+      identify({ userId: seeds[0], anonymousId: anon, timestamp: at(T + 5 * HOUR) }),
+    ]);
+    expect((await db.profileOf('anonymous_id', anon))!.id).toBe(id(seeds[0]!));
+    const seed = [mergedAway, ...seedIds().slice(1)];
+
+    const read = await new LookalikesRepository(db.executor).seedFeatures(seed, {
+      minProfiles: 2,
+      minShare: 0.1,
+    });
+    expect(read.seeds).toBe(12);
+    expect(read.frequent.get(`product:${shoe.product_id}`)?.seeds).toBe(12);
+    const matches = await portrait.lookalikes.lookalikes({ profileIds: seed }, 5);
+    expect(matches.map((m) => m.profileId)).not.toContain(id(seeds[0]!));
+    expect(new Set(matches.slice(0, 4).map((m) => m.profileId))).toEqual(new Set(runners.map(id)));
+    expect(matches[0]!.reasons).toEqual(expect.arrayContaining(['bought Trail Shoe X']));
+  });
 });
