@@ -6,9 +6,7 @@
 // - what its $neighbours nearest lookalikes (vector index) bought: Σ cosine and count of the neighbours per
 //   product, and the neighbours' total cosine (cosine = 2 × score − 1: the index scores (1 + cos) / 2 and
 //   never below 0.5); only for a profile with engagement of its own, one without history gets popular ones;
-// - its interest categories, and the first $first + |bought| of the stored popular lists for them and overall;
-// - the fields of every candidate product (of the popular lists' only when the personal candidates may not fill
-//   $first places), so that the API needs no second round trip for the products it recommends.
+// - its interest categories, and the first $first + |bought| of the stored popular lists for them and overall.
 // params: $id, $consentKeys, $sources, $neighbours, $candidates, $first, $now, $halfLifeMs
 OPTIONAL MATCH (live:Profile {id: $id})
 OPTIONAL MATCH (:MergedProfile {id: $id})-[:MERGED_INTO]->(survivor:Profile)
@@ -38,8 +36,7 @@ CALL {
   WITH candidate, sum(contribution) AS score, collect({sourceId: sourceId, together: together})[0] AS best
   ORDER BY score DESC, candidate.id
   LIMIT toInteger($candidates)
-  RETURN collect({productId: candidate.id, score: score, sourceId: best.sourceId, boughtTogether: best.together,
-    product: candidate {.name, .category, .price, .brand}}) AS related
+  RETURN collect({productId: candidate.id, score: score, sourceId: best.sourceId, boughtTogether: best.together}) AS related
 }
 CALL {
   WITH p, bought
@@ -55,8 +52,7 @@ CALL {
   WITH b, sum(similarity) AS similarity, count(*) AS profiles, mass
   ORDER BY similarity DESC, b.id
   LIMIT toInteger($candidates)
-  RETURN collect({productId: b.id, similarity: similarity, profiles: profiles,
-    product: b {.name, .category, .price, .brand}}) AS alike, max(mass) AS mass
+  RETURN collect({productId: b.id, similarity: similarity, profiles: profiles}) AS alike, max(mass) AS mass
 }
 CALL {
   WITH p
@@ -66,14 +62,7 @@ CALL {
   RETURN [x IN collect({category: t.name, score: r.score}) WHERE x.category IS NOT NULL] AS interests
 }
 WITH p, bought, sources, related, alike, mass, interests, toInteger($first) + size(bought) AS fill
-WITH p, bought, sources, related, alike, mass, interests, fill,
+RETURN p.id AS id, [key IN $consentKeys | p[key]] AS consent, bought, sources, related, alike,
+  coalesce(mass, 0.0) AS mass, interests,
   COLLECT { MATCH (list:PopularProducts) WHERE list.scope = '' OR list.scope IN [i IN interests | i.category]
     RETURN list {.scope, productIds: list.productIds[..fill], scores: list.scores[..fill]} } AS popular
-RETURN p.id AS id, [key IN $consentKeys | p[key]] AS consent, bought, sources, related, alike,
-  coalesce(mass, 0.0) AS mass, interests, popular,
-  CASE WHEN size(related) + size(alike) >= fill THEN [] ELSE COLLECT {
-    UNWIND popular AS list
-    UNWIND list.productIds AS productId
-    WITH DISTINCT productId
-    MATCH (product:Product {id: productId})
-    RETURN product {.id, .name, .category, .price, .brand} } END AS popularProducts

@@ -84,11 +84,7 @@ export class ProductRecommendationResolver {
   ): Promise<ProductRecommendation[]> {
     // An app acting for one end user gets that person's recommendations only.
     await ctx.services.access.checkActingFor(ctx, profileId);
-    const recommended = await ctx.services.recommendations.recommend(profileId, first ?? 10);
-    // The read brought the products' fields: their `product` field needs no round trip of its own.
-    for (const { product } of recommended)
-      if (product) ctx.loaders.products.product.prime(product.id, product);
-    return recommended;
+    return ctx.services.recommendations.recommend(profileId, first ?? 10);
   }
 
   @FieldResolver(() => Product)

@@ -60,28 +60,17 @@ export interface RelatedRow {
   lift: number;
 }
 
-/** A candidate product's own fields, as the recommendation read brings them. */
-type ProductFields = Record<string, unknown>;
-
 /** The read behind one profile's recommendations (see recommendation-inputs.cypher). */
 export interface RecommendationRow {
   id: string;
   consent: unknown[];
   bought: string[];
   sources: Array<{ id: string; name: string | null; strength: number; purchases: number; carts: number }>;
-  related: Array<{
-    productId: string;
-    score: number;
-    sourceId: string;
-    boughtTogether: boolean;
-    product: ProductFields;
-  }>;
-  alike: Array<{ productId: string; similarity: number; profiles: number; product: ProductFields }>;
+  related: Array<{ productId: string; score: number; sourceId: string; boughtTogether: boolean }>;
+  alike: Array<{ productId: string; similarity: number; profiles: number }>;
   mass: number;
   interests: Array<{ category: string; score: number | null }>;
   popular: Array<{ scope: string; productIds: string[]; scores: number[] }>;
-  /** The popular lists' products (none when the personal candidates should fill the list). */
-  popularProducts: ProductFields[];
 }
 
 /** Engagement aggregates, product associations and popularity: every Cypher statement of recommendations. */

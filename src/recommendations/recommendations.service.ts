@@ -5,17 +5,10 @@ import type { ConsentPolicy } from '../privacy/consent';
 import { CONSENT_PROPERTIES, allowsPersonalization, consentOf } from './consent';
 import { engagementOf, sameEngagement, type Engagement } from './engagement';
 import { rankRecommendations, type Recommendation } from './ranking';
-import { toProduct } from '../products/products.repository';
-import type { Product } from '../products/product.type';
 import type { RecommendationLoaders } from './recommendations.loaders';
 import type { EngagementWrite, RecommendationsRepository, RelatedRow } from './recommendations.repository';
 import type { RelatedProductsRefresher } from './related-products.refresher';
 import { checkFirst, halfLifeMs, type RecommendationSettings } from './settings';
-
-/** A recommendation with its product's fields when the read brought them (null: the product loader reads them). */
-export interface RecommendedProduct extends Recommendation {
-  readonly product: Product | null;
-}
 
 /** Candidates read per source of candidates (related products, lookalikes' purchases) before ranking. */
 const CANDIDATES = 200;
@@ -49,11 +42,10 @@ export class RecommendationsService {
   }
 
   /**
-   * The best `first` products for a profile (a merged-away id resolves to the survivor), each with a reason
-   * and, when the read brought them (it does for every personal candidate), the product's own fields;
+   * The best `first` products for a profile (a merged-away id resolves to the survivor), each with a reason;
    * NOT_FOUND for an unknown profile. See ranking.ts for how candidates are scored.
    */
-  async recommend(profileId: string, first: number, now = Date.now()): Promise<RecommendedProduct[]> {
+  async recommend(profileId: string, first: number, now = Date.now()): Promise<Recommendation[]> {
     checkFirst(first, this.settings.maxRecommendations);
     const row = await this.repository.recommendationInputs({
       id: profileId,
@@ -66,7 +58,7 @@ export class RecommendationsService {
       halfLifeMs: halfLifeMs(this.settings),
     });
     if (!row) throw notFound(`no profile ${profileId}`, { argument: 'profileId' });
-    const ranked = rankRecommendations(
+    return rankRecommendations(
       {
         personalized: allowsPersonalization(this.consent, consentOf(row.consent)),
         bought: row.bought,
@@ -80,14 +72,6 @@ export class RecommendationsService {
       first,
       { lookalikeWeight: this.settings.lookalikeWeight },
     );
-    const products = new Map<string, Record<string, unknown>>();
-    for (const product of row.popularProducts) products.set(product.id as string, product);
-    for (const { productId, product } of [...row.alike, ...row.related])
-      products.set(productId, { ...product, id: productId });
-    return ranked.map((recommendation) => {
-      const fields = products.get(recommendation.productId);
-      return { ...recommendation, product: fields ? toProduct(fields) : null };
-    });
   }
 
   /**
