@@ -8,7 +8,7 @@ const Q = defineQueries('lookalikes', [
   'seed-of-segment',
   'seed-of-profiles',
   'nearest-profiles',
-  'profile-features',
+  'match-features',
   'seed-features',
   'embeddings-page',
 ] as const);
@@ -130,14 +130,18 @@ export class LookalikesRepository {
     };
   }
 
-  async features(ids: readonly string[]): Promise<FeatureRow[]> {
-    return (await this.executor.read(Q.profileFeatures, { ids })) as unknown as FeatureRow[];
+  /** What reasons can name of each profile `ids`, among the tags and products given (see match-features.cypher). */
+  async matchFeatures(
+    ids: readonly string[],
+    among: { tagIds: readonly string[]; productIds: readonly string[] },
+  ): Promise<FeatureRow[]> {
+    return (await this.executor.read(Q.matchFeatures, { ids, ...among })) as unknown as FeatureRow[];
   }
 
   /**
    * The features that at least `minProfiles` and a `minShare` of the seed profiles `ids` have, with how common
    * each is among all profiles: counted in one statement, where reading each seed's features took ten times
-   * the bytes and twice the time (BENCHMARKS.md, "lookalikes' seed features").
+   * the bytes and twice the time (BENCHMARKS.md, "lookalikes do less per seed").
    */
   async seedFeatures(
     ids: readonly string[],

@@ -13,6 +13,7 @@ import {
   DEFAULT_REASON_OPTIONS,
   categoryFeature,
   distinctiveFeatures,
+  featureKey,
   lookalikeReasons,
   productFeature,
   tagFeature,
@@ -240,8 +241,13 @@ export class LookalikesService {
     distinctive: ReadonlyMap<string, number>,
     matchIds: readonly string[],
   ): Promise<Map<string, string[]>> {
-    if (matchIds.length === 0) return new Map();
-    const rows = await this.repository.features(matchIds);
+    if (matchIds.length === 0 || distinctive.size === 0) return new Map();
+    const idsOf = (prefix: string) =>
+      [...distinctive.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
+    const rows = await this.repository.matchFeatures(matchIds, {
+      tagIds: idsOf(featureKey.tag('')),
+      productIds: idsOf(featureKey.product('')),
+    });
     const features = new Map(rows.map((row) => [row.id, featuresOf(row)]));
     return new Map(matchIds.map((id) => [id, lookalikeReasons(distinctive, features.get(id) ?? new Map())]));
   }

@@ -171,6 +171,25 @@ describe('lookalikes', () => {
     expect(matches[4]!.reasons).toEqual([]);
   });
 
+  it('reads a seed of ids and its features at once, then searches, then reads what the matches share', async () => {
+    const statements: Array<{ query: string; start: number; end: number }> = [];
+    const stop = db.executor.onQuery((event) => {
+      const end = performance.now();
+      statements.push({ query: event.query, start: end - event.ms, end });
+    });
+    await portrait.lookalikes.lookalikes({ profileIds: seedIds() }, 5);
+    stop();
+    expect(statements.map((s) => s.query).slice(2)).toEqual([
+      'lookalikes.nearestProfiles',
+      'lookalikes.matchFeatures',
+    ]);
+    const [a, b] = statements;
+    expect([a!.query, b!.query].sort()).toEqual(['lookalikes.seedFeatures', 'lookalikes.seedOfProfiles']);
+    // The first two run at once: each starts before the other ends.
+    expect(a!.start).toBeLessThan(b!.end);
+    expect(b!.start).toBeLessThan(a!.end);
+  });
+
   it('takes a segment as seed and leaves its members out', async () => {
     const segmentId = await segmentOf(`${u}-seed`);
     const matches = await portrait.lookalikes.lookalikes({ segmentId }, 4);
