@@ -147,7 +147,8 @@ export class LookalikesRepository {
     ids: readonly string[],
     thresholds: { minProfiles: number; minShare: number },
   ): Promise<SeedFeatures> {
-    const [row] = await this.executor.read(Q.seedFeatures, { ids, ...thresholds });
+    const { minProfiles, minShare } = thresholds;
+    const [row] = await this.executor.read(Q.seedFeatures, { ids, minProfiles, minShare });
     const frequent = new Map<string, SeedFeature>();
     const add = (list: unknown, key: (id: string) => string) => {
       for (const { id, seeds, population } of list as Array<{ id: string } & SeedFeature>)
