@@ -38,7 +38,7 @@ export const DEFAULT_SAVED_LOOKALIKES = 100;
 /** The top-level tag category holding the MANUAL tags of saved lookalike audiences. */
 export const LOOKALIKE_CATEGORY = 'Lookalikes';
 
-/** The features reasons can name, by key, for one profile as profile-features.cypher reads it. */
+/** The features reasons can name, by key, for one profile as match-features.cypher reads it. */
 function featuresOf(row: FeatureRow): ProfileFeatures {
   const features = new Map<string, string>();
   for (const tag of row.tags) features.set(...tagFeature(tag.id, tag.category, tag.name));
