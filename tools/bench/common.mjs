@@ -2,7 +2,7 @@
 // the same as JSON in bench-results/), Portrait started in-process with benchmark settings, the demo data.
 // The scripts require the compiled code: run `npm run build` first.
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -159,6 +159,103 @@ export function memoryOf(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Neo4j's JVM: how much of its CPU goes to compiling
+
+/** Linux's clock ticks a second (USER_HZ), the unit of /proc/<pid>/stat's times: 100 on every Linux kernel. */
+const CLOCK_TICKS = 100;
+
+/** The thread groups a JVM's CPU is reported in, by thread name (Linux truncates names to 15 characters). */
+function threadGroup(name) {
+  if (/^C[12] CompilerThre/.test(name)) return 'compiler';
+  if (/^(GC Thread|G1 )|^VM Thread/.test(name)) return 'gc';
+  return 'work';
+}
+
+/**
+ * The local Neo4j JVM serving `uri` (the launcher of tools/neo4j.mjs, found by its Bolt port), or the process
+ * NEO4J_PID names; null when neither is found (a remote or Docker Neo4j), and the figures are then unknown.
+ */
+export function neo4jJvm(uri = process.env.NEO4J_URI ?? '') {
+  let pid = Number(process.env.NEO4J_PID) || null;
+  if (!pid) {
+    const port = /:(\d+)\/?$/.exec(uri)?.[1];
+    if (!port) return null;
+    for (const entry of safeReaddir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const args = safeRead(`/proc/${entry}/cmdline`).split('\0');
+      const at = args.indexOf('io.portrait.neo4j.Launcher');
+      if (at !== -1 && args[at + 2] === port) pid = Number(entry);
+    }
+    if (!pid) return null;
+  }
+  return {
+    pid,
+    /** CPU seconds used so far by each thread group: { compiler, gc, work, total }. */
+    cpu() {
+      const used = { compiler: 0, gc: 0, work: 0, total: 0 };
+      for (const tid of safeReaddir(`/proc/${pid}/task`)) {
+        const stat = safeRead(`/proc/${pid}/task/${tid}/stat`);
+        if (!stat) continue;
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+        used[threadGroup(name)] += seconds;
+        used.total += seconds;
+      }
+      return used;
+    },
+  };
+}
+
+/** Cores used on average by each thread group between two `cpu()` readings `seconds` apart. */
+export function coresBetween(before, after, seconds) {
+  const cores = (k) => Math.round(((after[k] - before[k]) / seconds) * 1000) / 1000;
+  return { total: cores('total'), compiler: cores('compiler'), gc: cores('gc'), work: cores('work') };
+}
+
+/**
+ * Waits while Neo4j's JIT compilers are busy: a freshly started JVM compiles for minutes, taking half a core
+ * of two, and a server that has run for a while does not. Call it while the benchmark's own load runs (the
+ * code being compiled is the code that load runs). Resolves once the compiler threads used under `quiet` of a
+ * core over the last `window` seconds, or after `maxSeconds`, to { seconds, compilerCores } (the last window's).
+ */
+export async function untilJitQuiet(
+  jvm,
+  { quiet = 0.05, window = 10, maxSeconds = 180, stopped = () => false },
+) {
+  const started = performance.now();
+  const readings = [{ at: started, cpu: jvm.cpu() }];
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = performance.now();
+    readings.push({ at: now, cpu: jvm.cpu() });
+    while (readings.length > 2 && now - readings[1].at >= window * 1000) readings.shift();
+    const first = readings[0];
+    const spanSeconds = (now - first.at) / 1000;
+    const compilerCores = (readings.at(-1).cpu.compiler - first.cpu.compiler) / spanSeconds;
+    const seconds = (now - started) / 1000;
+    if ((spanSeconds >= window && compilerCores < quiet) || seconds >= maxSeconds || stopped())
+      return { seconds: Math.round(seconds), compilerCores: Math.round(compilerCores * 1000) / 1000 };
+  }
+}
+
+function safeReaddir(path) {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+function safeRead(path) {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Neo4j's version and memory settings (null where the server does not say). */

@@ -175,13 +175,13 @@ async function measure({
     const perBatch = Math.max(1, Math.round((options.rate * options.interval) / 1000));
     let next = 1;
     // Steady sending: one batch every `interval` ms on a fixed schedule, never waiting for the previous one.
-    const sendFor = async (seconds) => {
+    const sendFor = async (seconds, stop = () => false) => {
       const started = performance.now();
       const sends = [];
       let skipped = 0;
       for (let tick = 0; ; tick += 1) {
         const due = started + tick * options.interval;
-        if (due - started >= seconds * 1000) break;
+        if (due - started >= seconds * 1000 || stop()) break;
         const wait = due - performance.now();
         if (wait > 0) await sleep(wait);
         if (inFlight >= options.maxInFlight) {
@@ -209,8 +209,13 @@ async function measure({
     };
     reset();
     if (options.warmup > 0) {
-      parentPort.postMessage({ type: 'say', message: `warming up for ${options.warmup} s` });
-      await sendFor(options.warmup);
+      // The main thread watches Neo4j's JIT and says 'warm' when it is done (or never: then all of --warmup).
+      let warm = false;
+      parentPort.on('message', (message) => {
+        if (message?.type === 'warm') warm = true;
+      });
+      parentPort.postMessage({ type: 'warming' });
+      await sendFor(options.warmup, () => warm);
       await drain(options.drain);
       reset();
     }
@@ -219,7 +224,9 @@ async function measure({
       type: 'say',
       message: `${perBatch} events every ${options.interval} ms for ${options.duration} s`,
     });
+    parentPort.postMessage({ type: 'measuring' });
     const { sendingSeconds, skipped } = await sendFor(options.duration);
+    parentPort.postMessage({ type: 'sent' });
     const expected = await drain(options.drain);
 
     const latency = [];

@@ -28,11 +28,14 @@ import {
   distribution,
   isMain,
   log,
+  coresBetween,
   markdownTable,
+  neo4jJvm,
   ratio,
   reportHeader,
   resultBase,
   startBenchPortrait,
+  untilJitQuiet,
   withDefaults,
 } from './common.mjs';
 import { clock, identifyEvents } from './subscription-clients.mjs';
@@ -44,7 +47,17 @@ export const spec = {
   rate: { type: 'number', default: 1000, smoke: 20, help: 'events per second sent' },
   interval: { type: 'number', default: 50, help: 'milliseconds between batches (50 to 100 is typical)' },
   duration: { type: 'number', default: 20, smoke: 2, help: 'seconds of sending' },
-  warmup: { type: 'number', default: 3, smoke: 0, help: 'seconds of sending before measuring' },
+  warmup: {
+    type: 'number',
+    default: 180,
+    smoke: 0,
+    help: "most seconds of sending before measuring; it ends sooner once Neo4j's JIT is quiet (--jit-quiet)",
+  },
+  jitQuiet: {
+    type: 'number',
+    default: 0.05,
+    help: "warm-up ends once Neo4j's JIT compilers used under this share of a core for 10 s (0: all of --warmup)",
+  },
   pool: {
     type: 'number',
     default: 0,
@@ -129,10 +142,38 @@ async function measure(options, subscriberSide, senderSide, label) {
       runId,
     },
   });
+  // Neo4j's JIT: the warm-up lasts until its compilers are quiet, and its CPU while sending is reported.
+  const jvm = neo4jJvm(senderSide.config.NEO4J_URI);
+  let finished = false;
+  let warmup = null;
+  let measuring = null;
+  let neo4jCores = null;
+  const warmUp = async () => {
+    if (!jvm || options.jitQuiet <= 0) {
+      say(
+        `warming up for ${options.warmup} s${jvm ? '' : " (Neo4j's process not found: its JIT is not watched)"}`,
+      );
+      return;
+    }
+    say(
+      `warming up until Neo4j's JIT compilers use under ${options.jitQuiet} of a core (at most ${options.warmup} s)`,
+    );
+    warmup = await untilJitQuiet(jvm, {
+      quiet: options.jitQuiet,
+      maxSeconds: options.warmup,
+      stopped: () => finished,
+    });
+    say(`warm after ${warmup.seconds} s (compilers at ${warmup.compilerCores} of a core)`);
+    worker.postMessage({ type: 'warm' });
+  };
   try {
     const outcome = await new Promise((resolve, reject) => {
       worker.on('message', (message) => {
         if (message.type === 'say') say(message.message);
+        else if (message.type === 'warming') warmUp().catch(reject);
+        else if (message.type === 'measuring' && jvm) measuring = { at: performance.now(), cpu: jvm.cpu() };
+        else if (message.type === 'sent' && measuring)
+          neo4jCores = coresBetween(measuring.cpu, jvm.cpu(), (performance.now() - measuring.at) / 1000);
         else if (message.type === 'done') resolve(message);
         else if (message.type === 'failed') reject(new Error(message.message));
       });
@@ -147,8 +188,9 @@ async function measure(options, subscriberSide, senderSide, label) {
       const at = committedAt.get(cursors[i]);
       if (at !== undefined) fromCommit.push(receivedAt[i] - at);
     }
-    return { ...outcome.result, fromCommitMs: distribution(fromCommit) };
+    return { ...outcome.result, fromCommitMs: distribution(fromCommit), warmup, neo4jCores };
   } finally {
+    finished = true;
     stopListening();
     await worker.terminate();
   }
@@ -205,6 +247,22 @@ export async function run(given = {}) {
   return result;
 }
 
+/** How long a run warmed up, and why it stopped. */
+function warmupText(run, options) {
+  if (options.warmup <= 0) return 'no warm-up';
+  if (!run.warmup) return `warm-up ${options.warmup} s`;
+  const { seconds, compilerCores } = run.warmup;
+  return compilerCores < options.jitQuiet
+    ? `warm-up ${seconds} s, until Neo4j's JIT compilers used ${compilerCores} of a core over 10 s`
+    : `warm-up ${seconds} s (its limit; Neo4j's JIT compilers still used ${compilerCores} of a core)`;
+}
+
+/** Neo4j's CPU while the measured events were sent, by thread group. */
+function neo4jCpuText(cores) {
+  if (!cores) return "Neo4j's CPU not measured (its process was not found)";
+  return `Neo4j used ${cores.total} cores while sending (JIT compilers ${cores.compiler}, GC ${cores.gc}, the rest ${cores.work})`;
+}
+
 /** The report as markdown. */
 export function markdown(result) {
   const runs = [
@@ -220,7 +278,10 @@ export function markdown(result) {
   );
   return [
     reportHeader(result),
-    `- load: ${result.options.subscribers} subscribers on one segment; identify events at ${result.options.rate}/s, a batch every ${result.options.interval} ms, for ${result.options.duration} s after ${result.options.warmup} s of warm-up; each event makes one profile enter or leave the segment`,
+    `- load: ${result.options.subscribers} subscribers on one segment; identify events at ${result.options.rate}/s, a batch every ${result.options.interval} ms, for ${result.options.duration} s; each event makes one profile enter or leave the segment`,
+    ...runs.map(
+      ([label, r]) => `- ${label}: ${warmupText(r, result.options)}; ${neo4jCpuText(r.neo4jCores)}`,
+    ),
     '',
     "Delivery latency (ms): when a subscriber received a change, minus when the /v1/batch request that caused it returned (the figure of issue 7), when its transaction committed (from Portrait's commit hook, in this process), or when the request was sent:",
     '',

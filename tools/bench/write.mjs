@@ -9,9 +9,10 @@
 //
 // Both writers start from an empty database: the script wipes it between them (the bare writer uses
 // Portrait's labels, constraints and indexes, so both pay for the same unique lookups), and so refuses to run
-// on a database that holds anything unless --wipe is given. Each writer first ingests a small warm-up set
-// (--warmup-people, another seed) that is wiped before it is measured, so that neither pays alone for a cold
-// JIT (Neo4j's or Node's). Portrait is measured first, then the bare writer. Portrait is restarted after every
+// on a database that holds anything unless --wipe is given. First come warm-up rounds: in each, each writer
+// ingests a small warm-up set (--warmup-people, another seed) that is wiped after it, until Neo4j's JIT
+// compilers are quiet (--jit-quiet, at most --warmup seconds), so that neither pays for a cold JIT (Neo4j's or
+// Node's). Then Portrait is measured, then the bare writer, and Neo4j's CPU during each is reported. Portrait is restarted after every
 // wipe: it caches keys, rules and definitions that a wipe would pull from under it.
 
 import {
@@ -22,9 +23,11 @@ import {
   dataSize,
   dist,
   distribution,
+  coresBetween,
   isMain,
   log,
   markdownTable,
+  neo4jJvm,
   ratio,
   reportHeader,
   resultBase,
@@ -38,6 +41,17 @@ const NAME = 'write';
 export const spec = {
   people: { type: 'number', default: 2000, smoke: 20, help: 'people of the generated event set' },
   warmupPeople: { type: 'number', default: 100, smoke: 0, help: 'people of the warm-up set (0: none)' },
+  warmup: {
+    type: 'number',
+    default: 300,
+    smoke: 0,
+    help: "most seconds of warm-up rounds (both writers, the warm-up set each); they end once Neo4j's JIT is quiet",
+  },
+  jitQuiet: {
+    type: 'number',
+    default: 0.05,
+    help: "warm-up rounds end once Neo4j's JIT compilers used under this share of a core in one (0: one round)",
+  },
   batch: { type: 'number', default: 500, smoke: 50, help: 'events per request (and per bare batch)' },
   senders: { type: 'number', default: 4, smoke: 1, help: 'concurrent senders (and bare writers)' },
   seed: { type: 'number', default: 11, help: 'seed of the event generator' },
@@ -470,12 +484,35 @@ export async function run(given = {}) {
         await portrait.stop();
       }
     };
-    if (warmup.length > 0) {
-      say(`portrait: warming up with ${warmup.length} events`);
+    // The bare writer's rows are prepared before its clock starts (their preparation is reported apart).
+    const rules = toIdentityRules(defaultRulesConfig());
+    const normalize = (event) =>
+      normalizeEvent(event, 0, { rules, receivedAt: Date.now(), maxEventBytes: config.MAX_EVENT_BYTES });
+
+    // Warm-up rounds: each writer takes the warm-up set (wiped after it), until Neo4j's JIT compilers are
+    // quiet. A freshly started JVM compiles for minutes and takes half a core of two doing it; measured then,
+    // the first writer would pay for it more than the second, and both more than a server that has run a while.
+    const jvm = neo4jJvm(config.NEO4J_URI);
+    const warmStarted = performance.now();
+    for (let round = 1; warmup.length > 0; round += 1) {
+      const before = jvm?.cpu();
+      const roundStarted = performance.now();
+      say(`warm-up round ${round}: each writer takes ${warmup.length} events`);
       await portraitRun(warmup, false);
       await wipeDatabase(driver, database);
+      const warm = chunks(warmup, options.batch).map((b) => bareRows(b, normalize, categoryAncestry));
+      await bareWrite(driver, database, warm, options.senders);
+      await wipeDatabase(driver, database);
+      const seconds = (performance.now() - warmStarted) / 1000;
+      const cores = jvm ? coresBetween(before, jvm.cpu(), (performance.now() - roundStarted) / 1000) : null;
+      result.warmup = { rounds: round, seconds: Math.round(seconds), compilerCores: cores?.compiler ?? null };
+      if (!cores || options.jitQuiet <= 0 || cores.compiler < options.jitQuiet || seconds >= options.warmup)
+        break;
+      say(`Neo4j's JIT compilers used ${cores.compiler} of a core in that round: another round`);
     }
+
     say(`portrait: ${options.senders} senders`);
+    const portraitCpu = jvm?.cpu();
     const p = await portraitRun(events, true);
     result.portrait = {
       events: events.length,
@@ -486,27 +523,20 @@ export async function run(given = {}) {
       storingTransactions: p.storing,
       settlingTransactions: p.settling,
       stored: await stored(driver, database),
+      neo4jCores: jvm ? coresBetween(portraitCpu, jvm.cpu(), p.seconds) : null,
     };
     say(`portrait: ${result.portrait.eventsPerSecond} events/s`);
     for (const failure of p.tally.failures) result.warnings.push(`portrait request failed: ${failure}`);
     result.data = await dataSize(driver, database);
     await wipeDatabase(driver, database);
 
-    // The bare writer: rows prepared before the clock starts (their preparation is reported apart).
-    const rules = toIdentityRules(defaultRulesConfig());
-    const normalize = (event) =>
-      normalizeEvent(event, 0, { rules, receivedAt: Date.now(), maxEventBytes: config.MAX_EVENT_BYTES });
-    if (warmup.length > 0) {
-      say(`bare: warming up with ${warmup.length} events`);
-      const warm = chunks(warmup, options.batch).map((b) => bareRows(b, normalize, categoryAncestry));
-      await bareWrite(driver, database, warm, options.senders);
-      await wipeDatabase(driver, database);
-    }
+    // The bare writer.
     const prepared = performance.now();
     const rows = batches.map((b) => bareRows(b, normalize, categoryAncestry));
     const prepareSeconds = (performance.now() - prepared) / 1000;
     say(`bare: ${options.senders} writers`);
     const t = performance.now();
+    const bareCpu = jvm?.cpu();
     await bareWrite(driver, database, rows, options.senders);
     const seconds = (performance.now() - t) / 1000;
     const written = rows.reduce((sum, r) => sum + r.events.length, 0);
@@ -516,6 +546,7 @@ export async function run(given = {}) {
       eventsPerSecond: Math.round(written / seconds),
       prepareSeconds: Math.round(prepareSeconds * 100) / 100,
       stored: await stored(driver, database),
+      neo4jCores: jvm ? coresBetween(bareCpu, jvm.cpu(), seconds) : null,
     };
     say(`bare: ${result.bare.eventsPerSecond} events/s`);
 
@@ -534,6 +565,24 @@ export async function run(given = {}) {
   } finally {
     await driver.close();
   }
+}
+
+/** The warm-up rounds and Neo4j's JIT at their end. */
+function warmupText(result) {
+  const w = result.warmup;
+  if (!w) return 'none';
+  const jit =
+    w.compilerCores === null
+      ? "Neo4j's process not found, its JIT not watched"
+      : `Neo4j's JIT compilers used ${w.compilerCores} of a core in the last`;
+  return `${w.rounds} round${w.rounds === 1 ? '' : 's'} in ${w.seconds} s (${jit})`;
+}
+
+/** Cores Neo4j used, by thread group. */
+function coresText(cores) {
+  return cores
+    ? `${cores.total} cores (JIT compilers ${cores.compiler}, GC ${cores.gc}, the rest ${cores.work})`
+    : 'not measured (its process was not found)';
 }
 
 /** Portrait's row of the report's table; `more` goes before the tallies in its notes. */
@@ -567,6 +616,8 @@ export function markdown(result) {
   return [
     reportHeader(result),
     `- events: ${p.events} generated events of ${result.options.people} people (seed ${result.options.seed}), batches of ${result.options.batch}, ${result.options.senders} concurrent senders; ${SEGMENTS.length} segments with window rules and the default tag catalogue on`,
+    `- warm-up: ${warmupText(result)}`,
+    `- Neo4j's CPU while Portrait wrote: ${coresText(p.neo4jCores)}; while the bare writer wrote: ${coresText(b.neo4jCores)}`,
     '',
     markdownTable(
       ['writer', 'events/s', 'events', 'seconds', 'notes'],
