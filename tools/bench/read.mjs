@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   cli,
+  coresBetween,
   createSegment,
   dataSize,
   dist,
@@ -30,6 +31,7 @@ import {
   loadDemoData,
   log,
   markdownTable,
+  neo4jJvm,
   ratio,
   reportHeader,
   requireFromRoot,
@@ -54,7 +56,17 @@ export const spec = {
     type: 'number',
     default: 10,
     smoke: 0,
-    help: 'seconds of load per target, every target in turn, before the first is measured',
+    help: "seconds of load per target, every target in turn, before the first is measured; the turns go on until Neo4j's JIT is quiet",
+  },
+  warmDatabaseMax: {
+    type: 'number',
+    default: 300,
+    help: 'most seconds of those turns',
+  },
+  jitQuiet: {
+    type: 'number',
+    default: 0.05,
+    help: "the turns end once Neo4j's JIT compilers used under this share of a core in one (0: one turn)",
   },
   connections: { type: 'number', default: 16, help: 'concurrent connections (autocannon)' },
   people: {
@@ -408,6 +420,14 @@ export async function load(target, { plan, connections, seconds }) {
  * One target's figures from its slices (rounds): requests and seconds summed, so requests/s over all of them;
  * the median of the slices' p50 and of their p99 (autocannon gives percentiles, not samples, per slice).
  */
+/** The cores Neo4j used over `slices`, by thread group, weighted by each slice's seconds. */
+function meanCores(slices) {
+  const seconds = slices.reduce((total, s) => total + s.seconds, 0);
+  const mean = (k) =>
+    Math.round((slices.reduce((total, s) => total + s.neo4jCores[k] * s.seconds, 0) / seconds) * 1000) / 1000;
+  return { total: mean('total'), compiler: mean('compiler'), gc: mean('gc'), work: mean('work') };
+}
+
 export function mergeSlices(slices) {
   const sum = (pick) => slices.reduce((total, slice) => total + pick(slice), 0);
   const median = (pick) => {
@@ -426,6 +446,11 @@ export function mergeSlices(slices) {
       mean: Math.round((sum((s) => s.latencyMs.mean * s.requests) / Math.max(1, requests)) * 100) / 100,
       max: Math.max(...slices.map((s) => s.latencyMs.max)),
     },
+    // Neo4j's CPU while this target was loaded: cores by thread group, and milliseconds of CPU per request.
+    neo4jCores: slices.every((s) => s.neo4jCores) ? meanCores(slices) : null,
+    neo4jCpuMsPerRequest: slices.every((s) => s.neo4jCores)
+      ? Math.round((sum((s) => s.neo4jCores.total * s.seconds * 1000) / Math.max(1, requests)) * 1000) / 1000
+      : null,
     errors: sum((s) => s.errors),
     timeouts: sum((s) => s.timeouts),
     non2xx: sum((s) => s.non2xx),
@@ -557,17 +582,33 @@ export async function run(given = {}) {
       plans[name] = join(workDir, `${name}.json`);
       writeFileSync(plans[name], JSON.stringify({ identifiers, query: all[name].query, seed: options.seed }));
     }
-    // A fresh Neo4j gets much faster over its first minute (the JVM compiles the hot paths): a target measured
-    // first would meet a colder database than the next ones. Every target's queries run before any is measured.
-    if (options.warmDatabase > 0) {
+    // A fresh Neo4j gets much faster over its first minutes (the JVM compiles the hot paths, taking half a core
+    // of two): a target measured first would meet a colder database than the next ones, and all of them a
+    // colder one than a server that has run a while. Every target's queries run in turn, until the compilers
+    // are quiet, before any is measured.
+    const jvm = neo4jJvm(portrait.config.NEO4J_URI);
+    const warmStarted = performance.now();
+    for (let turn = 1; options.warmDatabase > 0; turn += 1) {
+      const before = jvm?.cpu();
+      const turnStarted = performance.now();
       for (const name of names) {
-        say(`${name}: warming the database for ${options.warmDatabase} s`);
+        say(`${name}: warming the database for ${options.warmDatabase} s (turn ${turn})`);
         await load(all[name], {
           plan: plans[name],
           connections: options.connections,
           seconds: options.warmDatabase,
         });
       }
+      const seconds = (performance.now() - warmStarted) / 1000;
+      const cores = jvm ? coresBetween(before, jvm.cpu(), (performance.now() - turnStarted) / 1000) : null;
+      result.warmDatabase = {
+        turns: turn,
+        seconds: Math.round(seconds),
+        compilerCores: cores?.compiler ?? null,
+      };
+      if (!cores || options.jitQuiet <= 0 || cores.compiler < options.jitQuiet) break;
+      if (seconds >= options.warmDatabaseMax) break;
+      say(`Neo4j's JIT compilers used ${cores.compiler} of a core in that turn: another turn`);
     }
 
     for (const name of names) {
@@ -591,7 +632,11 @@ export async function run(given = {}) {
           `${name}: ${options.connections} connections for ${seconds} s (round ${round + 1} of ${options.rounds})`,
         );
         counting = name === 'portrait';
+        const before = jvm?.cpu();
+        const sliceStarted = performance.now();
         const slice = await load(all[name], { plan: plans[name], connections: options.connections, seconds });
+        if (jvm)
+          slice.neo4jCores = coresBetween(before, jvm.cpu(), (performance.now() - sliceStarted) / 1000);
         counting = false;
         slices[name].push(slice);
         say(
@@ -646,14 +691,31 @@ export function markdown(result) {
     t.requests,
     t.errors + t.timeouts + t.mismatches,
     t.non2xx,
+    t.neo4jCores ? `${t.neo4jCores.total} (JIT ${t.neo4jCores.compiler})` : 'unknown',
+    t.neo4jCpuMsPerRequest ?? 'unknown',
   ]);
+  const warm = result.warmDatabase;
   const ratios = Object.entries(result.ratios).map(([pair, r]) => [pair, r.requestsPerSecond, r.p50, r.p99]);
   const statements = (result.portraitStatements ?? []).map((s) => [s.query, s.perRequest, s.meanMs]);
   return [
     reportHeader(result),
-    `- load: ${result.options.connections} connections, ${result.options.duration} s per target in ${result.options.rounds} rounds after ${result.options.warmup} s of warm-up (and ${result.options.warmDatabase} s of each target in turn before the first), ${result.options.sample} identifiers sampled`,
+    `- load: ${result.options.connections} connections, ${result.options.duration} s per target in ${result.options.rounds} rounds after ${result.options.warmup} s of warm-up, ${result.options.sample} identifiers sampled`,
+    `- before the first: ${warm ? `${warm.turns} turn${warm.turns === 1 ? '' : 's'} of ${result.options.warmDatabase} s of each target, ${warm.seconds} s in all (${warm.compilerCores === null ? "Neo4j's process not found, its JIT not watched" : `Neo4j's JIT compilers used ${warm.compilerCores} of a core in the last`})` : 'no turns'}`,
     '',
-    markdownTable(['target', 'requests/s', 'p50 ms', 'p99 ms', 'requests', 'errors', 'non-2xx'], rows),
+    markdownTable(
+      [
+        'target',
+        'requests/s',
+        'p50 ms',
+        'p99 ms',
+        'requests',
+        'errors',
+        'non-2xx',
+        'Neo4j cores',
+        'Neo4j CPU ms/request',
+      ],
+      rows,
+    ),
     '',
     'Ratios measured in this run (requests/s: above 1 means Portrait serves more; latency: below 1 means Portrait answers faster):',
     '',
