@@ -223,6 +223,8 @@ describe('benchmark smoke runs', () => {
     for (const query of result.queries) {
       expect(query.alone).toEqual(latency);
       expect(query.loaded).toEqual(latency);
+      expect(query.alone).toMatchObject({ neo4jCompilerCores: compilerCores });
+      expect(query.loaded).toMatchObject({ neo4jCompilerCores: compilerCores });
       // Every counted request answered, and answered with something (a list, not an error).
       expect(query.alone.count).toBeGreaterThan(0);
       expect(query.alone.meanResults).toBeGreaterThan(0);

@@ -24,6 +24,7 @@ import {
   benchConfig,
   bulkLoadPeople,
   cli,
+  coresBetween,
   dataSize,
   dist,
   distribution,
@@ -32,6 +33,7 @@ import {
   isMain,
   log,
   markdownTable,
+  neo4jJvm,
   reportHeader,
   resultBase,
   startBenchPortrait,
@@ -295,13 +297,16 @@ export async function run(given = {}) {
       result.warnings.push(
         'no product has a related list (the refresh has not run): relatedProducts not timed',
       );
+    // Neo4j's JIT compilers while each query was timed: a Neo4j still compiling its read paths (just started,
+    // or only ever loaded) is slower than it will be.
+    const jvm = neo4jJvm(config.NEO4J_URI);
     for (const [name, call, inputs] of queries) {
       if (inputs.length === 0) continue;
       const warmup = name.startsWith('lookalikes') ? Math.min(options.warmup, 10) : options.warmup;
       say(`${name}: ${inputs.length - warmup} requests, one at a time`);
-      const alone = await measure(call, inputs, 1, warmup);
+      const alone = await watched(jvm, () => measure(call, inputs, 1, warmup));
       say(`${name}: again from ${options.concurrency} clients`);
-      const loaded = await measure(call, inputs, options.concurrency, warmup);
+      const loaded = await watched(jvm, () => measure(call, inputs, options.concurrency, warmup));
       result.queries.push({ name, alone, loaded });
       for (const errors of [alone.errors, loaded.errors])
         if (errors.length > 0) result.warnings.push(`${name}: ${errors[0]}`);
@@ -313,8 +318,18 @@ export async function run(given = {}) {
   }
 }
 
+/** What `timed` resolves to, with the cores Neo4j's JIT compilers used meanwhile (null when not watched). */
+async function watched(jvm, timed) {
+  const before = jvm?.cpu();
+  const started = performance.now();
+  const measured = await timed();
+  const cores = jvm ? coresBetween(before, jvm.cpu(), (performance.now() - started) / 1000) : null;
+  return { ...measured, neo4jCompilerCores: cores?.compiler ?? null };
+}
+
 /** A line of the report's table: latency alone, under load (when measured) and the mean number of results. */
 function row(name, alone, loaded = null, results = '') {
+  const jit = (m) => m?.neo4jCompilerCores ?? '';
   return [
     name,
     alone.p50,
@@ -324,6 +339,7 @@ function row(name, alone, loaded = null, results = '') {
     loaded?.p50 ?? '',
     loaded?.p99 ?? '',
     results,
+    loaded ? `${jit(alone)} / ${jit(loaded)}` : '',
   ];
 }
 
@@ -352,6 +368,7 @@ export function markdown(result) {
         'p50 ms',
         'p99 ms',
         'results',
+        "Neo4j's JIT, cores (alone / loaded)",
       ],
       [
         row('floor: `RETURN 1` over bare Bolt (no driver, no API)', result.floor.bare),
