@@ -22,13 +22,13 @@
 import { Worker } from 'node:worker_threads';
 import {
   cli,
+  coresBetween,
   createKey,
   createSegment,
   dataSize,
   distribution,
   isMain,
   log,
-  coresBetween,
   markdownTable,
   neo4jJvm,
   ratio,
