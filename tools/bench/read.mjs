@@ -416,10 +416,6 @@ export async function load(target, { plan, connections, seconds }) {
   };
 }
 
-/**
- * One target's figures from its slices (rounds): requests and seconds summed, so requests/s over all of them;
- * the median of the slices' p50 and of their p99 (autocannon gives percentiles, not samples, per slice).
- */
 /** The cores Neo4j used over `slices`, by thread group, weighted by each slice's seconds. */
 function meanCores(slices) {
   const seconds = slices.reduce((total, s) => total + s.seconds, 0);
@@ -428,6 +424,10 @@ function meanCores(slices) {
   return { total: mean('total'), compiler: mean('compiler'), gc: mean('gc'), work: mean('work') };
 }
 
+/**
+ * One target's figures from its slices (rounds): requests and seconds summed, so requests/s over all of them;
+ * the median of the slices' p50 and of their p99 (autocannon gives percentiles, not samples, per slice).
+ */
 export function mergeSlices(slices) {
   const sum = (pick) => slices.reduce((total, slice) => total + pick(slice), 0);
   const median = (pick) => {

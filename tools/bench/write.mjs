@@ -12,18 +12,18 @@
 // on a database that holds anything unless --wipe is given. First come warm-up rounds: in each, each writer
 // ingests a small warm-up set (--warmup-people, another seed) that is wiped after it, until Neo4j's JIT
 // compilers are quiet (--jit-quiet, at most --warmup seconds), so that neither pays for a cold JIT (Neo4j's or
-// Node's). Then Portrait is measured, then the bare writer, and Neo4j's CPU during each is reported. Portrait is restarted after every
-// wipe: it caches keys, rules and definitions that a wipe would pull from under it.
+// Node's). Then Portrait is measured, then the bare writer, and Neo4j's CPU during each is reported. Portrait
+// is restarted after every wipe: it caches keys, rules and definitions that a wipe would pull from under it.
 
 import {
   benchConfig,
   cli,
+  coresBetween,
   createKey,
   createSegment,
   dataSize,
   dist,
   distribution,
-  coresBetween,
   isMain,
   log,
   markdownTable,
@@ -460,6 +460,7 @@ export async function run(given = {}) {
       `${events.length} events of ${options.people} people in ${batches.length} batches of ${options.batch}`,
     );
 
+    const jvm = neo4jJvm(config.NEO4J_URI);
     // Portrait: warm-up (wiped), then measured, each on a freshly started instance.
     const portraitRun = async (set, measured) => {
       const portrait = await startBenchPortrait({ INGEST_ACKNOWLEDGE: options.acknowledge });
@@ -474,7 +475,9 @@ export async function run(given = {}) {
           if (event.query === 'ingest.claimEvents') storing += 1;
           if (event.query === 'ingest.dropUnsettled') settling += 1;
         });
+        const before = jvm?.cpu();
         const { seconds, ...sent } = await timedSend(portrait, trackerKey, set, options);
+        sent.neo4jCores = jvm ? coresBetween(before, jvm.cpu(), seconds) : null;
         stop();
         sent.storing = storing;
         sent.settling = settling;
@@ -492,7 +495,6 @@ export async function run(given = {}) {
     // Warm-up rounds: each writer takes the warm-up set (wiped after it), until Neo4j's JIT compilers are
     // quiet. A freshly started JVM compiles for minutes and takes half a core of two doing it; measured then,
     // the first writer would pay for it more than the second, and both more than a server that has run a while.
-    const jvm = neo4jJvm(config.NEO4J_URI);
     const warmStarted = performance.now();
     for (let round = 1; warmup.length > 0; round += 1) {
       const before = jvm?.cpu();
@@ -512,7 +514,6 @@ export async function run(given = {}) {
     }
 
     say(`portrait: ${options.senders} senders`);
-    const portraitCpu = jvm?.cpu();
     const p = await portraitRun(events, true);
     result.portrait = {
       events: events.length,
@@ -523,7 +524,7 @@ export async function run(given = {}) {
       storingTransactions: p.storing,
       settlingTransactions: p.settling,
       stored: await stored(driver, database),
-      neo4jCores: jvm ? coresBetween(portraitCpu, jvm.cpu(), p.seconds) : null,
+      neo4jCores: p.neo4jCores,
     };
     say(`portrait: ${result.portrait.eventsPerSecond} events/s`);
     for (const failure of p.tally.failures) result.warnings.push(`portrait request failed: ${failure}`);
@@ -539,6 +540,7 @@ export async function run(given = {}) {
     const bareCpu = jvm?.cpu();
     await bareWrite(driver, database, rows, options.senders);
     const seconds = (performance.now() - t) / 1000;
+    const bareCores = jvm ? coresBetween(bareCpu, jvm.cpu(), seconds) : null;
     const written = rows.reduce((sum, r) => sum + r.events.length, 0);
     result.bare = {
       events: written,
@@ -546,7 +548,7 @@ export async function run(given = {}) {
       eventsPerSecond: Math.round(written / seconds),
       prepareSeconds: Math.round(prepareSeconds * 100) / 100,
       stored: await stored(driver, database),
-      neo4jCores: jvm ? coresBetween(bareCpu, jvm.cpu(), seconds) : null,
+      neo4jCores: bareCores,
     };
     say(`bare: ${result.bare.eventsPerSecond} events/s`);
 
