@@ -242,6 +242,25 @@ export async function untilJitQuiet(
   }
 }
 
+/**
+ * Runs `round` (a pass of the benchmark's own load) again and again until Neo4j's JIT compilers used under
+ * `quiet` of a core during one, or `maxSeconds` have passed; one round when the JVM is not watched (`jvm`
+ * null) or `quiet` is 0. Resolves to { rounds, seconds, compilerCores } (the last round's cores, or null).
+ */
+export async function warmRounds(jvm, { quiet, maxSeconds, say = () => {} }, round) {
+  const started = performance.now();
+  for (let rounds = 1; ; rounds += 1) {
+    const before = jvm?.cpu();
+    const roundStarted = performance.now();
+    await round(rounds);
+    const seconds = (performance.now() - started) / 1000;
+    const cores = jvm ? coresBetween(before, jvm.cpu(), (performance.now() - roundStarted) / 1000) : null;
+    const warm = { rounds, seconds: Math.round(seconds), compilerCores: cores?.compiler ?? null };
+    if (!cores || quiet <= 0 || cores.compiler < quiet || seconds >= maxSeconds) return warm;
+    say(`Neo4j's JIT compilers used ${cores.compiler} of a core in round ${rounds}: another round`);
+  }
+}
+
 function safeReaddir(path) {
   try {
     return readdirSync(path);

@@ -37,6 +37,7 @@ import {
   requireFromRoot,
   resultBase,
   startBenchPortrait,
+  warmRounds,
   withDefaults,
 } from './common.mjs';
 
@@ -587,28 +588,22 @@ export async function run(given = {}) {
     // colder one than a server that has run a while. Every target's queries run in turn, until the compilers
     // are quiet, before any is measured.
     const jvm = neo4jJvm(portrait.config.NEO4J_URI);
-    const warmStarted = performance.now();
-    for (let turn = 1; options.warmDatabase > 0; turn += 1) {
-      const before = jvm?.cpu();
-      const turnStarted = performance.now();
-      for (const name of names) {
-        say(`${name}: warming the database for ${options.warmDatabase} s (turn ${turn})`);
-        await load(all[name], {
-          plan: plans[name],
-          connections: options.connections,
-          seconds: options.warmDatabase,
-        });
-      }
-      const seconds = (performance.now() - warmStarted) / 1000;
-      const cores = jvm ? coresBetween(before, jvm.cpu(), (performance.now() - turnStarted) / 1000) : null;
-      result.warmDatabase = {
-        turns: turn,
-        seconds: Math.round(seconds),
-        compilerCores: cores?.compiler ?? null,
-      };
-      if (!cores || options.jitQuiet <= 0 || cores.compiler < options.jitQuiet) break;
-      if (seconds >= options.warmDatabaseMax) break;
-      say(`Neo4j's JIT compilers used ${cores.compiler} of a core in that turn: another turn`);
+    if (options.warmDatabase > 0) {
+      const warm = await warmRounds(
+        jvm,
+        { quiet: options.jitQuiet, maxSeconds: options.warmDatabaseMax, say },
+        async (turn) => {
+          for (const name of names) {
+            say(`${name}: warming the database for ${options.warmDatabase} s (turn ${turn})`);
+            await load(all[name], {
+              plan: plans[name],
+              connections: options.connections,
+              seconds: options.warmDatabase,
+            });
+          }
+        },
+      );
+      result.warmDatabase = { turns: warm.rounds, seconds: warm.seconds, compilerCores: warm.compilerCores };
     }
 
     for (const name of names) {

@@ -32,6 +32,7 @@ import {
   reportHeader,
   resultBase,
   startBenchPortrait,
+  warmRounds,
   wipeDatabase,
   withDefaults,
 } from './common.mjs';
@@ -495,22 +496,19 @@ export async function run(given = {}) {
     // Warm-up rounds: each writer takes the warm-up set (wiped after it), until Neo4j's JIT compilers are
     // quiet. A freshly started JVM compiles for minutes and takes half a core of two doing it; measured then,
     // the first writer would pay for it more than the second, and both more than a server that has run a while.
-    const warmStarted = performance.now();
-    for (let round = 1; warmup.length > 0; round += 1) {
-      const before = jvm?.cpu();
-      const roundStarted = performance.now();
-      say(`warm-up round ${round}: each writer takes ${warmup.length} events`);
-      await portraitRun(warmup, false);
-      await wipeDatabase(driver, database);
+    if (warmup.length > 0) {
       const warm = chunks(warmup, options.batch).map((b) => bareRows(b, normalize, categoryAncestry));
-      await bareWrite(driver, database, warm, options.senders);
-      await wipeDatabase(driver, database);
-      const seconds = (performance.now() - warmStarted) / 1000;
-      const cores = jvm ? coresBetween(before, jvm.cpu(), (performance.now() - roundStarted) / 1000) : null;
-      result.warmup = { rounds: round, seconds: Math.round(seconds), compilerCores: cores?.compiler ?? null };
-      if (!cores || options.jitQuiet <= 0 || cores.compiler < options.jitQuiet || seconds >= options.warmup)
-        break;
-      say(`Neo4j's JIT compilers used ${cores.compiler} of a core in that round: another round`);
+      result.warmup = await warmRounds(
+        jvm,
+        { quiet: options.jitQuiet, maxSeconds: options.warmup, say },
+        async (round) => {
+          say(`warm-up round ${round}: each writer takes ${warmup.length} events`);
+          await portraitRun(warmup, false);
+          await wipeDatabase(driver, database);
+          await bareWrite(driver, database, warm, options.senders);
+          await wipeDatabase(driver, database);
+        },
+      );
     }
 
     say(`portrait: ${options.senders} senders`);
