@@ -207,11 +207,17 @@ export function neo4jJvm(uri = process.env.NEO4J_URI ?? '') {
       }
       return used;
     },
+    /** Starts watching: the function it returns gives the cores each thread group used since, on average. */
+    watch() {
+      const before = this.cpu();
+      const started = performance.now();
+      return () => coresBetween(before, this.cpu(), (performance.now() - started) / 1000);
+    },
   };
 }
 
 /** Cores used on average by each thread group between two `cpu()` readings `seconds` apart. */
-export function coresBetween(before, after, seconds) {
+function coresBetween(before, after, seconds) {
   const cores = (k) => Math.round(((after[k] - before[k]) / seconds) * 1000) / 1000;
   return { total: cores('total'), compiler: cores('compiler'), gc: cores('gc'), work: cores('work') };
 }
@@ -250,11 +256,10 @@ export async function untilJitQuiet(
 export async function warmRounds(jvm, { quiet, maxSeconds, say = () => {} }, round) {
   const started = performance.now();
   for (let rounds = 1; ; rounds += 1) {
-    const before = jvm?.cpu();
-    const roundStarted = performance.now();
+    const watch = jvm?.watch();
     await round(rounds);
     const seconds = (performance.now() - started) / 1000;
-    const cores = jvm ? coresBetween(before, jvm.cpu(), (performance.now() - roundStarted) / 1000) : null;
+    const cores = watch?.() ?? null;
     const warm = { rounds, seconds: Math.round(seconds), compilerCores: cores?.compiler ?? null };
     if (!cores || quiet <= 0 || cores.compiler < quiet || seconds >= maxSeconds) return warm;
     say(`Neo4j's JIT compilers used ${cores.compiler} of a core in round ${rounds}: another round`);

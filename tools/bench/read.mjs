@@ -23,7 +23,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   cli,
-  coresBetween,
   createSegment,
   dataSize,
   dist,
@@ -627,11 +626,9 @@ export async function run(given = {}) {
           `${name}: ${options.connections} connections for ${seconds} s (round ${round + 1} of ${options.rounds})`,
         );
         counting = name === 'portrait';
-        const before = jvm?.cpu();
-        const sliceStarted = performance.now();
+        const watch = jvm?.watch();
         const slice = await load(all[name], { plan: plans[name], connections: options.connections, seconds });
-        if (jvm)
-          slice.neo4jCores = coresBetween(before, jvm.cpu(), (performance.now() - sliceStarted) / 1000);
+        if (watch) slice.neo4jCores = watch();
         counting = false;
         slices[name].push(slice);
         say(

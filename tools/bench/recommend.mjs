@@ -24,7 +24,6 @@ import {
   benchConfig,
   bulkLoadPeople,
   cli,
-  coresBetween,
   dataSize,
   dist,
   distribution,
@@ -320,11 +319,9 @@ export async function run(given = {}) {
 
 /** What `timed` resolves to, with the cores Neo4j's JIT compilers used meanwhile (null when not watched). */
 async function watched(jvm, timed) {
-  const before = jvm?.cpu();
-  const started = performance.now();
+  const watch = jvm?.watch();
   const measured = await timed();
-  const cores = jvm ? coresBetween(before, jvm.cpu(), (performance.now() - started) / 1000) : null;
-  return { ...measured, neo4jCompilerCores: cores?.compiler ?? null };
+  return { ...measured, neo4jCompilerCores: watch?.().compiler ?? null };
 }
 
 /** A line of the report's table: latency alone, under load (when measured) and the mean number of results. */

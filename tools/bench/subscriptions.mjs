@@ -22,7 +22,6 @@
 import { Worker } from 'node:worker_threads';
 import {
   cli,
-  coresBetween,
   createKey,
   createSegment,
   dataSize,
@@ -171,9 +170,8 @@ async function measure(options, subscriberSide, senderSide, label) {
       worker.on('message', (message) => {
         if (message.type === 'say') say(message.message);
         else if (message.type === 'warming') warmUp().catch(reject);
-        else if (message.type === 'measuring' && jvm) measuring = { at: performance.now(), cpu: jvm.cpu() };
-        else if (message.type === 'sent' && measuring)
-          neo4jCores = coresBetween(measuring.cpu, jvm.cpu(), (performance.now() - measuring.at) / 1000);
+        else if (message.type === 'measuring' && jvm) measuring = jvm.watch();
+        else if (message.type === 'sent' && measuring) neo4jCores = measuring();
         else if (message.type === 'done') resolve(message);
         else if (message.type === 'failed') reject(new Error(message.message));
       });

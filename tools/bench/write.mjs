@@ -18,7 +18,6 @@
 import {
   benchConfig,
   cli,
-  coresBetween,
   createKey,
   createSegment,
   dataSize,
@@ -476,9 +475,9 @@ export async function run(given = {}) {
           if (event.query === 'ingest.claimEvents') storing += 1;
           if (event.query === 'ingest.dropUnsettled') settling += 1;
         });
-        const before = jvm?.cpu();
+        const watch = jvm?.watch();
         const { seconds, ...sent } = await timedSend(portrait, trackerKey, set, options);
-        sent.neo4jCores = jvm ? coresBetween(before, jvm.cpu(), seconds) : null;
+        sent.neo4jCores = watch?.() ?? null;
         stop();
         sent.storing = storing;
         sent.settling = settling;
@@ -535,10 +534,10 @@ export async function run(given = {}) {
     const prepareSeconds = (performance.now() - prepared) / 1000;
     say(`bare: ${options.senders} writers`);
     const t = performance.now();
-    const bareCpu = jvm?.cpu();
+    const watch = jvm?.watch();
     await bareWrite(driver, database, rows, options.senders);
     const seconds = (performance.now() - t) / 1000;
-    const bareCores = jvm ? coresBetween(bareCpu, jvm.cpu(), seconds) : null;
+    const bareCores = watch?.() ?? null;
     const written = rows.reduce((sum, r) => sum + r.events.length, 0);
     result.bare = {
       events: written,
