@@ -31,7 +31,7 @@ import { createContext, type Context } from './context';
 import { graphqlHttpHandler } from './graphql-http';
 import { createErrorFormatter } from './errors';
 import { createHealthCheck } from './health';
-import { auditSubscription, batchWrites, subscribeShared } from './subscriptions';
+import { auditSubscription, batchWrites, serialiseOnce, subscribeShared } from './subscriptions';
 import type { Services } from './services';
 
 export interface RunningServer {
@@ -111,6 +111,7 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
       },
       context: (ctx) => createContext(services, config, ctx.extra.viewer ?? null),
       onOperation: (_ctx, _id, _payload, args, result) => auditSubscription(args, result),
+      onNext: (ctx, id, _payload, _args, result) => serialiseOnce(ctx.extra.socket, id, result),
       onError: (_ctx, _id, _payload, errors) => {
         logger.warn('subscription error', { errors: errors.map((e) => e.message) });
       },

@@ -1,20 +1,25 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import {
+  GraphQLError,
   GraphQLInt,
   GraphQLObjectType,
+  GraphQLScalarType,
   GraphQLSchema,
   GraphQLString,
   parse,
   type ExecutionArgs,
   type ExecutionResult,
 } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import { viewerOf, type Viewer } from '../../src/security/viewer';
 import { buildPortraitSchema } from '../../src/server/schema';
 import {
   STREAM_ONLY_ARGUMENTS,
   batchWrites,
+  serialiseOnce,
   shareKey,
   subscribeShared,
   viewerKey,
@@ -203,5 +208,113 @@ describe('batchWrites', () => {
     expect(answered).toBe(messages.length);
     expect(writes).toBeLessThan(10);
     client.close();
+  });
+});
+
+describe('serialiseOnce', () => {
+  let server: WebSocketServer;
+  const clients: Client[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    server?.close();
+  });
+
+  it('has graphql-ws send a result shared by several subscribers serialised once, as graphql-ws would', async () => {
+    // A value whose serialisations are counted: a scalar whose result serialises through toJSON.
+    let serialisations = 0;
+    const Counted = new GraphQLScalarType({
+      name: 'Counted',
+      serialize: (value) => ({
+        toJSON: () => {
+          serialisations += 1;
+          return value;
+        },
+      }),
+    });
+    const events = [{ seq: 1 }, { seq: 2 }];
+    const Change = new GraphQLObjectType<{ seq: number }>({
+      name: 'Change',
+      fields: {
+        seq: { type: Counted, resolve: (change) => change.seq },
+        odd: {
+          type: GraphQLInt,
+          resolve: (change) => {
+            if (change.seq % 2 === 0) throw new GraphQLError('even', { extensions: { code: 'EVEN' } });
+            return change.seq;
+          },
+        },
+      },
+    });
+    let subscribed = 0;
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLInt } } }),
+      subscription: new GraphQLObjectType({
+        name: 'Subscription',
+        fields: {
+          changes: {
+            type: Change,
+            subscribe: async function* () {
+              subscribed += 1;
+              // Every subscriber gets the same event objects once all three have subscribed.
+              while (subscribed < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+              yield* events;
+            },
+            resolve: (event: unknown) => event,
+          },
+        },
+      }),
+    });
+    server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(server, 'listening');
+    // Two sockets send through batchWrites; the third is left to graphql-ws, as the reference.
+    let connections = 0;
+    server.on('connection', (socket) => {
+      connections += 1;
+      if (connections <= 2) batchWrites(socket);
+    });
+    useServer(
+      {
+        schema,
+        subscribe: subscribeShared,
+        context: () => ({ viewer: null }),
+        onNext: (ctx, id, _payload, _args, result) => serialiseOnce(ctx.extra.socket, id, result),
+      },
+      server,
+    );
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const results = await Promise.all(
+      [0, 1, 2].map(async (i) => {
+        // One after another, so that the first two connections are the batched ones.
+        await new Promise((resolve) => setTimeout(resolve, i * 50));
+        const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });
+        clients.push(client);
+        const received: unknown[] = [];
+        for await (const result of client.iterate({ query: 'subscription { changes { seq odd } }' }))
+          received.push(result);
+        return received;
+      }),
+    );
+    const expected = [
+      { data: { changes: { seq: 1, odd: 1 } } },
+      {
+        data: { changes: { seq: 2, odd: null } },
+        errors: [
+          {
+            message: 'even',
+            locations: [{ line: 1, column: 30 }],
+            path: ['changes', 'odd'],
+            extensions: { code: 'EVEN' },
+          },
+        ],
+      },
+    ];
+    expect(results).toEqual([expected, expected, expected]);
+    // Once for the two batched sockets, once more for the one graphql-ws serialised itself.
+    expect(serialisations).toBe(4);
+  });
+
+  it('leaves a socket that batchWrites was not installed on to graphql-ws', () => {
+    const socket = {} as WebSocket;
+    expect(serialiseOnce(socket, '1', { data: { ok: 1 } })).toBeUndefined();
   });
 });
