@@ -209,6 +209,31 @@ describe('batchWrites', () => {
     expect(writes).toBeLessThan(10);
     client.close();
   });
+
+  it('lets the event loop turn during a long run of sends, as graphql-ws makes them (each after the last)', async () => {
+    server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(server, 'listening');
+    const connected = once(server, 'connection');
+    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const [socket] = (await connected) as [WebSocket];
+    batchWrites(socket);
+    let turns = 0;
+    let sending = true;
+    const turn = () => {
+      turns += 1;
+      if (sending) setImmediate(turn);
+    };
+    setImmediate(turn);
+    // 200 small sends, each after a millisecond of work (resolving an event): without pausing, they would all
+    // run in microtasks, and no request or database answer would be served until the last.
+    for (let i = 0; i < 200; i += 1) {
+      for (const start = performance.now(); performance.now() - start < 1;);
+      await new Promise<void>((resolve) => socket.send(`m${i}`, () => resolve()));
+    }
+    sending = false;
+    client.close();
+    expect(turns).toBeGreaterThanOrEqual(5);
+  });
 });
 
 describe('serialiseOnce', () => {
