@@ -60,8 +60,6 @@ export interface IngestSettings {
   readonly settleRetryMs: number;
   /** Identifiers waiting to be settled beyond which even `stored` requests wait for theirs. */
   readonly settleBacklog: number;
-  /** What a request waits for before its events are queued for storing, when it is not null. */
-  readonly admission?: () => Promise<void> | null;
 }
 
 /** One request's accepted events, waiting for a storing round. */
@@ -194,8 +192,6 @@ export class IngestService {
     });
 
     if (valid.length === 0) return { accepted: 0, duplicates, suppressed: 0, rejected };
-    const admitted = this.settings.admission?.();
-    if (admitted) await admitted;
     const { fresh, suppressed, touched } = await this.storing.submit({ events: valid, receivedAt });
     if (touched) {
       const settled = this.settle(touched);

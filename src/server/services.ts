@@ -32,10 +32,6 @@ import { ApiKeys } from '../security/api-keys';
 import { Authenticator } from '../security/authenticator';
 import { ModelsRepository } from '../tags/models.repository';
 import { DEFAULT_MODELS_SETTINGS, ModelsService } from '../tags/models.service';
-import { sendsCaughtUp } from './subscriptions';
-
-/** How far behind sending segment changes to subscribers may fall before ingestion waits for it. */
-const SENDS_BEHIND_MS = 250;
 
 /** The singletons of one server: services, and the repositories loaders read through. */
 export interface Services {
@@ -137,8 +133,6 @@ export function createServices(
       concurrentRounds: config.INGEST_CONCURRENCY,
       settleRetryMs: 1000,
       settleBacklog: 4 * config.INGEST_ROUND_EVENTS,
-      // Segment changes are made no faster than subscribers can be sent them (see sendsCaughtUp).
-      admission: () => sendsCaughtUp(SENDS_BEHIND_MS),
     },
     logger,
   );

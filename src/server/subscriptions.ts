@@ -206,51 +206,16 @@ function replaced(pending: Replacement[], data: unknown): unknown {
 const SEND_TURN_MS = 10;
 /** When the first send of this turn of the event loop was made (-1: none yet). */
 let turnStart = -1;
-/** Whether a send of this turn was put off to the next. */
-let putOff = false;
-/** Since when every turn has put sends off (-1: the last turn with sends sent all it had). */
-let behindSince = -1;
-let whenCaughtUp: Array<() => void> = [];
 
 /** Whether sends have had their share of this turn of the event loop. */
 function turnSpent(): boolean {
   const now = performance.now();
   if (turnStart < 0) {
     turnStart = now;
-    setImmediate(endTurn);
+    setImmediate(() => (turnStart = -1));
     return false;
   }
-  if (now - turnStart <= SEND_TURN_MS) return false;
-  putOff = true;
-  return true;
-}
-
-function endTurn(): void {
-  if (putOff) {
-    // The next turn begins with the sends put off, and ends after them whether or not they send again.
-    putOff = false;
-    turnStart = performance.now();
-    if (behindSince < 0) behindSince = turnStart;
-    setImmediate(endTurn);
-    return;
-  }
-  turnStart = -1;
-  behindSince = -1;
-  const waiting = whenCaughtUp;
-  whenCaughtUp = [];
-  for (const resolve of waiting) resolve();
-}
-
-/**
- * Null while this process sends its subscribers what it has within `maxBehindMs`; otherwise resolves once
- * it has caught up. Sends put off for want of time (not sockets waiting for slow clients: those wait on their
- * own) mean the process makes segment changes faster than it can send them, so ingestion waits on it rather
- * than letting the subscribers fall ever further behind (they would then read the change log, each on its
- * own, which costs more still).
- */
-export function sendsCaughtUp(maxBehindMs: number): Promise<void> | null {
-  if (behindSince < 0 || performance.now() - behindSince <= maxBehindMs) return null;
-  return new Promise((resolve) => whenCaughtUp.push(resolve));
+  return now - turnStart > SEND_TURN_MS;
 }
 
 /**

@@ -15,7 +15,6 @@ import { track } from '../helpers/events';
 function serviceWith(
   claim: (messageIds: string[]) => Set<string>,
   settled: () => Promise<void> = async () => {},
-  admission?: () => Promise<void> | null,
 ) {
   const claims: string[][] = [];
   const repository = {
@@ -60,7 +59,6 @@ function serviceWith(
       concurrentRounds: 1,
       settleRetryMs: 10,
       settleBacklog: 1,
-      ...(admission ? { admission } : {}),
     },
     silentLogger,
   );
@@ -141,23 +139,5 @@ describe('ingestion rounds', () => {
     await Promise.all([c, d]);
     expect([...done].sort()).toEqual(['a', 'b', 'c', 'd']);
     await service.idle();
-  });
-
-  it('stores nothing of a request until it is admitted (sending segment changes has caught up)', async () => {
-    let admit: () => void = () => {};
-    let gate: Promise<void> | null = new Promise<void>((resolve) => (admit = resolve));
-    const { service, claims } = serviceWith(
-      (ids) => new Set(ids),
-      async () => {},
-      () => gate,
-    );
-    const ingested = service.ingest(request('a', 'm-a'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(claims).toEqual([]);
-    gate = null;
-    admit();
-    await expect(ingested).resolves.toMatchObject({ accepted: 1 });
-    expect(claims).toEqual([['m-a']]);
-    await expect(service.ingest(request('b', 'm-b'))).resolves.toMatchObject({ accepted: 1 });
   });
 });
