@@ -204,18 +204,46 @@ function replaced(pending: Replacement[], data: unknown): unknown {
 
 /** Most milliseconds of one turn of the event loop that sending to subscribers may take before it yields. */
 const SEND_TURN_MS = 10;
+/** How long sends may go on being put off, turn after turn, before they stop yielding until caught up. */
+const SENDS_BEHIND_MS = 1000;
 /** When the first send of this turn of the event loop was made (-1: none yet). */
 let turnStart = -1;
+/** Whether a send of this turn was put off to the next. */
+let putOff = false;
+/** Since when every turn has put sends off (-1: the last turn with sends sent all it had). */
+let behindSince = -1;
 
-/** Whether sends have had their share of this turn of the event loop. */
+/**
+ * Whether sends have had their share of this turn of the event loop. Not while they have been put off for
+ * more than SENDS_BEHIND_MS: the process then makes changes faster than it sends them, and were it to go on
+ * yielding, ingestion would go on taking events in while subscribers fell ever further behind (until they
+ * read the change log instead, each on its own, which costs more again); sending then runs until it has caught
+ * up, which holds ingestion back for that long.
+ */
 function turnSpent(): boolean {
   const now = performance.now();
   if (turnStart < 0) {
     turnStart = now;
-    setImmediate(() => (turnStart = -1));
+    setImmediate(endTurn);
     return false;
   }
-  return now - turnStart > SEND_TURN_MS;
+  if (now - turnStart <= SEND_TURN_MS || (behindSince >= 0 && now - behindSince > SENDS_BEHIND_MS))
+    return false;
+  putOff = true;
+  return true;
+}
+
+function endTurn(): void {
+  if (putOff) {
+    // The next turn begins with the sends put off, and ends after them whether or not they send again.
+    putOff = false;
+    turnStart = performance.now();
+    if (behindSince < 0) behindSince = turnStart;
+    setImmediate(endTurn);
+    return;
+  }
+  turnStart = -1;
+  behindSince = -1;
 }
 
 /**

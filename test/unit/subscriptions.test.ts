@@ -234,6 +234,33 @@ describe('batchWrites', () => {
     client.close();
     expect(turns).toBeGreaterThanOrEqual(5);
   });
+
+  it('stops yielding once sends have been put off for a second, so that ingestion waits for them', async () => {
+    server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(server, 'listening');
+    const connected = once(server, 'connection');
+    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const [socket] = (await connected) as [WebSocket];
+    batchWrites(socket);
+    let turns = 0;
+    let sending = true;
+    const turn = () => {
+      turns += 1;
+      if (sending) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const turnsAt = new Map<number, number>();
+    // 1,600 sends, each after a millisecond of work: the first second yields, the rest runs through.
+    for (let i = 0; i < 1600; i += 1) {
+      for (const start = performance.now(); performance.now() - start < 1;);
+      await new Promise<void>((resolve) => socket.send(`m${i}`, () => resolve()));
+      turnsAt.set(i, turns);
+    }
+    sending = false;
+    client.close();
+    expect(turnsAt.get(500)).toBeGreaterThanOrEqual(5);
+    expect(turnsAt.get(1599)).toBe(turnsAt.get(1300));
+  });
 });
 
 describe('serialiseOnce', () => {
