@@ -205,7 +205,7 @@ function replaced(pending: Replacement[], data: unknown): unknown {
 /** Most milliseconds of one turn of the event loop that sending to subscribers may take before it yields. */
 const SEND_TURN_MS = 10;
 /** How long sends may go on being put off, turn after turn, before they stop yielding until caught up. */
-const SENDS_BEHIND_MS = 1000;
+const SENDS_BEHIND_MS = 300;
 /** When the first send of this turn of the event loop was made (-1: none yet). */
 let turnStart = -1;
 /** Whether a send of this turn was put off to the next. */

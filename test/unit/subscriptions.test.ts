@@ -235,7 +235,7 @@ describe('batchWrites', () => {
     expect(turns).toBeGreaterThanOrEqual(5);
   });
 
-  it('stops yielding once sends have been put off for a second, so that ingestion waits for them', async () => {
+  it('stops yielding once sends have been put off for a while, so that ingestion waits for them', async () => {
     server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await once(server, 'listening');
     const connected = once(server, 'connection');
@@ -250,7 +250,7 @@ describe('batchWrites', () => {
     };
     setImmediate(turn);
     const turnsAt = new Map<number, number>();
-    // 1,600 sends, each after a millisecond of work: the first second yields, the rest runs through.
+    // 1,600 sends, each after a millisecond of work: the first yield (a while), the rest run through.
     for (let i = 0; i < 1600; i += 1) {
       for (const start = performance.now(); performance.now() - start < 1;);
       await new Promise<void>((resolve) => socket.send(`m${i}`, () => resolve()));
