@@ -206,6 +206,7 @@ function replaced(pending: Replacement[], data: unknown): unknown {
 const SEND_TURN_MS = 10;
 /** How long sends may go on being put off, turn after turn, before they stop yielding until caught up. */
 const SENDS_BEHIND_MS = 300;
+// The turns are the process's (its one event loop), so this state is too, shared by every socket and server.
 /** When the first send of this turn of the event loop was made (-1: none yet). */
 let turnStart = -1;
 /** Whether a send of this turn was put off to the next. */
@@ -256,7 +257,8 @@ function endTurn(): void {
  * of the event loop is answered in the next: a large round's changes to many subscribers (100 subscribers of
  * a round of 3,000 changes: 300,000 messages, seconds of work) then leave in slices, between which requests
  * and the database's answers are served, instead of holding the process for the whole burst (microtasks run
- * to the end before any I/O). Also puts in the payloads `serialiseOnce` serialised.
+ * to the end before any I/O); unless the sends have fallen behind (`turnSpent`). Also puts in the payloads
+ * `serialiseOnce` serialised.
  */
 export function batchWrites(socket: WebSocket): void {
   const raw = (socket as unknown as { _socket?: Socket })._socket;
