@@ -181,15 +181,43 @@ describe('batchWrites', () => {
   let server: WebSocketServer;
   afterEach(() => server?.close());
 
-  it('sends what one tick sends in a few writes, in order, and answers each send', async () => {
+  /** A server-side socket with batchWrites installed, and the client at its other end. */
+  async function batchedSocket(): Promise<{ socket: WebSocket; client: WebSocket }> {
     server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await once(server, 'listening');
     const connected = once(server, 'connection');
     const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    const received: string[] = [];
-    client.on('message', (data) => received.push(String(data)));
     const [socket] = (await connected) as [WebSocket];
     batchWrites(socket);
+    return { socket, client };
+  }
+
+  /**
+   * Sends `count` small messages as graphql-ws makes them (each once the last was answered), each after a
+   * millisecond of work (resolving an event); resolves to how many turns the event loop had made after each.
+   */
+  async function sendsWithWork(socket: WebSocket, count: number): Promise<number[]> {
+    let turns = 0;
+    let sending = true;
+    const turn = () => {
+      turns += 1;
+      if (sending) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const turnsAfter: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      for (const start = performance.now(); performance.now() - start < 1;);
+      await new Promise<void>((resolve) => socket.send(`m${i}`, () => resolve()));
+      turnsAfter.push(turns);
+    }
+    sending = false;
+    return turnsAfter;
+  }
+
+  it('sends what one tick sends in a few writes, in order, and answers each send', async () => {
+    const { socket, client } = await batchedSocket();
+    const received: string[] = [];
+    client.on('message', (data) => received.push(String(data)));
     const raw = (socket as unknown as { _socket: { _writev: (...args: unknown[]) => unknown } })._socket;
     let writes = 0;
     const writev = raw._writev.bind(raw);
@@ -211,55 +239,21 @@ describe('batchWrites', () => {
   });
 
   it('lets the event loop turn during a long run of sends, as graphql-ws makes them (each after the last)', async () => {
-    server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    await once(server, 'listening');
-    const connected = once(server, 'connection');
-    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    const [socket] = (await connected) as [WebSocket];
-    batchWrites(socket);
-    let turns = 0;
-    let sending = true;
-    const turn = () => {
-      turns += 1;
-      if (sending) setImmediate(turn);
-    };
-    setImmediate(turn);
-    // 200 small sends, each after a millisecond of work (resolving an event): without pausing, they would all
-    // run in microtasks, and no request or database answer would be served until the last.
-    for (let i = 0; i < 200; i += 1) {
-      for (const start = performance.now(); performance.now() - start < 1;);
-      await new Promise<void>((resolve) => socket.send(`m${i}`, () => resolve()));
-    }
-    sending = false;
+    const { socket, client } = await batchedSocket();
+    // 200 sends: without pausing, they would all run in microtasks, and no request or database answer would be
+    // served until the last.
+    const turnsAfter = await sendsWithWork(socket, 200);
     client.close();
-    expect(turns).toBeGreaterThanOrEqual(5);
+    expect(turnsAfter[199]).toBeGreaterThanOrEqual(5);
   });
 
   it('stops yielding once sends have been put off for a while, so that ingestion waits for them', async () => {
-    server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    await once(server, 'listening');
-    const connected = once(server, 'connection');
-    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    const [socket] = (await connected) as [WebSocket];
-    batchWrites(socket);
-    let turns = 0;
-    let sending = true;
-    const turn = () => {
-      turns += 1;
-      if (sending) setImmediate(turn);
-    };
-    setImmediate(turn);
-    const turnsAt = new Map<number, number>();
-    // 1,600 sends, each after a millisecond of work: the first yield (a while), the rest run through.
-    for (let i = 0; i < 1600; i += 1) {
-      for (const start = performance.now(); performance.now() - start < 1;);
-      await new Promise<void>((resolve) => socket.send(`m${i}`, () => resolve()));
-      turnsAt.set(i, turns);
-    }
-    sending = false;
+    const { socket, client } = await batchedSocket();
+    // 1,600 sends: the first yield (a while), the rest run through.
+    const turnsAfter = await sendsWithWork(socket, 1600);
     client.close();
-    expect(turnsAt.get(500)).toBeGreaterThanOrEqual(5);
-    expect(turnsAt.get(1599)).toBe(turnsAt.get(1300));
+    expect(turnsAfter[500]).toBeGreaterThanOrEqual(5);
+    expect(turnsAfter[1599]).toBe(turnsAfter[1300]);
   });
 });
 
