@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import {
   GraphQLError,
   GraphQLInt,
+  type GraphQLFieldConfigMap,
   GraphQLObjectType,
   GraphQLScalarType,
   GraphQLSchema,
@@ -42,21 +43,23 @@ function testSchema(events: () => AsyncGenerator<{ seq: number }>, resolved: str
       },
     },
   });
+  return schemaWith({
+    changes: {
+      type: Change,
+      args: { from: { type: GraphQLInt } },
+      extensions: { [STREAM_ONLY_ARGUMENTS]: true },
+      subscribe: () => events(),
+      resolve: (event: unknown) => event,
+    },
+    plain: { type: Change, args: { from: { type: GraphQLInt } }, subscribe: () => events() },
+  });
+}
+
+/** A schema of these subscription fields (and a query field, which a schema needs). */
+function schemaWith(fields: GraphQLFieldConfigMap<unknown, unknown>): GraphQLSchema {
   return new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLInt } } }),
-    subscription: new GraphQLObjectType({
-      name: 'Subscription',
-      fields: {
-        changes: {
-          type: Change,
-          args: { from: { type: GraphQLInt } },
-          extensions: { [STREAM_ONLY_ARGUMENTS]: true },
-          subscribe: () => events(),
-          resolve: (event: unknown) => event,
-        },
-        plain: { type: Change, args: { from: { type: GraphQLInt } }, subscribe: () => events() },
-      },
-    }),
+    subscription: new GraphQLObjectType({ name: 'Subscription', fields }),
   });
 }
 
@@ -292,23 +295,17 @@ describe('serialiseOnce', () => {
       },
     });
     let subscribed = 0;
-    const schema = new GraphQLSchema({
-      query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLInt } } }),
-      subscription: new GraphQLObjectType({
-        name: 'Subscription',
-        fields: {
-          changes: {
-            type: Change,
-            subscribe: async function* () {
-              subscribed += 1;
-              // Every subscriber gets the same event objects once all three have subscribed.
-              while (subscribed < 3) await new Promise((resolve) => setTimeout(resolve, 5));
-              yield* events;
-            },
-            resolve: (event: unknown) => event,
-          },
+    const schema = schemaWith({
+      changes: {
+        type: Change,
+        subscribe: async function* () {
+          subscribed += 1;
+          // Every subscriber gets the same event objects once all three have subscribed.
+          while (subscribed < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+          yield* events;
         },
-      }),
+        resolve: (event: unknown) => event,
+      },
     });
     server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await once(server, 'listening');
