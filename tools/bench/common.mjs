@@ -216,6 +216,17 @@ export function neo4jJvm(uri = process.env.NEO4J_URI ?? '') {
   };
 }
 
+/**
+ * CPU seconds used so far by this process's main thread (Linux; null elsewhere): where the benchmarks run the
+ * servers they compare, apart from their load generators (worker threads) and V8's and libuv's helper threads.
+ */
+export function mainThreadCpuSeconds() {
+  const stat = safeRead(`/proc/${process.pid}/task/${process.pid}/stat`);
+  if (!stat) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
 /** Cores used on average by each thread group between two `cpu()` readings `seconds` apart. */
 function coresBetween(before, after, seconds) {
   const cores = (k) => Math.round(((after[k] - before[k]) / seconds) * 1000) / 1000;

@@ -29,6 +29,7 @@ import {
   isMain,
   loadDemoData,
   log,
+  mainThreadCpuSeconds,
   markdownTable,
   neo4jJvm,
   ratio,
@@ -451,6 +452,10 @@ export function mergeSlices(slices) {
     neo4jCpuMsPerRequest: slices.every((s) => s.neo4jCores)
       ? Math.round((sum((s) => s.neo4jCores.total * s.seconds * 1000) / Math.max(1, requests)) * 1000) / 1000
       : null,
+    // The server's own CPU (this process's main thread, where every target is served) per request.
+    serverCpuMsPerRequest: slices.every((s) => s.serverCpuSeconds !== undefined)
+      ? Math.round((sum((s) => s.serverCpuSeconds * 1000) / Math.max(1, requests)) * 1000) / 1000
+      : null,
     errors: sum((s) => s.errors),
     timeouts: sum((s) => s.timeouts),
     non2xx: sum((s) => s.non2xx),
@@ -627,8 +632,10 @@ export async function run(given = {}) {
         );
         counting = name === 'portrait';
         const watch = jvm?.watch();
+        const serverCpu = mainThreadCpuSeconds();
         const slice = await load(all[name], { plan: plans[name], connections: options.connections, seconds });
         if (watch) slice.neo4jCores = watch();
+        if (serverCpu !== null) slice.serverCpuSeconds = mainThreadCpuSeconds() - serverCpu;
         counting = false;
         slices[name].push(slice);
         say(
@@ -685,6 +692,7 @@ export function markdown(result) {
     t.non2xx,
     t.neo4jCores ? `${t.neo4jCores.total} (JIT ${t.neo4jCores.compiler})` : 'unknown',
     t.neo4jCpuMsPerRequest ?? 'unknown',
+    t.serverCpuMsPerRequest ?? 'unknown',
   ]);
   const warm = result.warmDatabase;
   const ratios = Object.entries(result.ratios).map(([pair, r]) => [pair, r.requestsPerSecond, r.p50, r.p99]);
@@ -693,6 +701,7 @@ export function markdown(result) {
     reportHeader(result),
     `- load: ${result.options.connections} connections, ${result.options.duration} s per target in ${result.options.rounds} rounds after ${result.options.warmup} s of warm-up, ${result.options.sample} identifiers sampled`,
     `- before the first: ${warm ? `${warm.turns} turn${warm.turns === 1 ? '' : 's'} of ${result.options.warmDatabase} s of each target, ${warm.seconds} s in all (${warm.compilerCores === null ? "Neo4j's process not found, its JIT not watched" : `Neo4j's JIT compilers used ${warm.compilerCores} of a core in the last`})` : 'no turns'}`,
+    "- server CPU: this process's main thread, where every target is served (the load generator is a worker thread)",
     '',
     markdownTable(
       [
@@ -705,6 +714,7 @@ export function markdown(result) {
         'non-2xx',
         'Neo4j cores',
         'Neo4j CPU ms/request',
+        'server CPU ms/request',
       ],
       rows,
     ),
