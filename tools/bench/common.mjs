@@ -197,11 +197,9 @@ export function neo4jJvm(uri = process.env.NEO4J_URI ?? '') {
     cpu() {
       const used = { compiler: 0, gc: 0, work: 0, total: 0 };
       for (const tid of safeReaddir(`/proc/${pid}/task`)) {
-        const stat = safeRead(`/proc/${pid}/task/${tid}/stat`);
-        if (!stat) continue;
-        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+        const thread = threadCpu(pid, tid);
+        if (!thread) continue;
+        const { name, seconds } = thread;
         used[threadGroup(name)] += seconds;
         used.total += seconds;
       }
@@ -221,10 +219,18 @@ export function neo4jJvm(uri = process.env.NEO4J_URI ?? '') {
  * servers they compare, apart from their load generators (worker threads) and V8's and libuv's helper threads.
  */
 export function mainThreadCpuSeconds() {
-  const stat = safeRead(`/proc/${process.pid}/task/${process.pid}/stat`);
+  return threadCpu(process.pid, process.pid)?.seconds ?? null;
+}
+
+/** The name of a thread and the CPU seconds (user and system) it used so far, from /proc; null if unreadable. */
+function threadCpu(pid, tid) {
+  const stat = safeRead(`/proc/${pid}/task/${tid}/stat`);
   if (!stat) return null;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    seconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
+  };
 }
 
 /** Cores used on average by each thread group between two `cpu()` readings `seconds` apart. */
