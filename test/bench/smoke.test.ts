@@ -192,6 +192,8 @@ describe('benchmark smoke runs', () => {
     expect(result.local).toMatchObject({
       warmup: launcherNeo4j ? { seconds: expect.any(Number), compilerCores } : null,
       neo4jCores: cores,
+      // Read from /proc/self (Linux, where CI runs).
+      api: { cpuSeconds: expect.any(Number), cpuUsPerDelivery: expect.any(Number) },
     });
     expect(result.local).toMatchObject({
       subscribers: 5,

@@ -28,6 +28,7 @@ import {
   distribution,
   isMain,
   log,
+  mainThreadCpuSeconds,
   markdownTable,
   neo4jJvm,
   ratio,
@@ -147,6 +148,10 @@ async function measure(options, subscriberSide, senderSide, label) {
   let warmup = null;
   let measuring = null;
   let neo4jCores = null;
+  // The API's CPU (this thread: the Portrait instances; the subscribers and the sender are a worker thread)
+  // from the first measured event to the last delivery, drain included.
+  let apiCpuFrom = null;
+  let apiCpuSeconds = null;
   const warmUp = async () => {
     if (!jvm || options.jitQuiet <= 0) {
       say(
@@ -170,10 +175,14 @@ async function measure(options, subscriberSide, senderSide, label) {
       worker.on('message', (message) => {
         if (message.type === 'say') say(message.message);
         else if (message.type === 'warming') warmUp().catch(reject);
-        else if (message.type === 'measuring' && jvm) measuring = jvm.watch();
-        else if (message.type === 'sent' && measuring) neo4jCores = measuring();
-        else if (message.type === 'done') resolve(message);
-        else if (message.type === 'failed') reject(new Error(message.message));
+        else if (message.type === 'measuring') {
+          apiCpuFrom = mainThreadCpuSeconds();
+          if (jvm) measuring = jvm.watch();
+        } else if (message.type === 'sent' && measuring) neo4jCores = measuring();
+        else if (message.type === 'done') {
+          if (apiCpuFrom !== null) apiCpuSeconds = mainThreadCpuSeconds() - apiCpuFrom;
+          resolve(message);
+        } else if (message.type === 'failed') reject(new Error(message.message));
       });
       worker.on('error', reject);
       worker.on('exit', (code) =>
@@ -186,7 +195,15 @@ async function measure(options, subscriberSide, senderSide, label) {
       const at = committedAt.get(cursors[i]);
       if (at !== undefined) fromCommit.push(receivedAt[i] - at);
     }
-    return { ...outcome.result, fromCommitMs: distribution(fromCommit), warmup, neo4jCores };
+    const { deliveries } = outcome.result;
+    const api =
+      apiCpuSeconds === null
+        ? null
+        : {
+            cpuSeconds: Math.round(apiCpuSeconds * 100) / 100,
+            cpuUsPerDelivery: deliveries ? Math.round((apiCpuSeconds * 1e7) / deliveries) / 10 : null,
+          };
+    return { ...outcome.result, fromCommitMs: distribution(fromCommit), warmup, neo4jCores, api };
   } finally {
     finished = true;
     stopListening();
@@ -261,6 +278,12 @@ function neo4jCpuText(cores) {
   return `Neo4j used ${cores.total} cores while sending (JIT compilers ${cores.compiler}, GC ${cores.gc}, the rest ${cores.work})`;
 }
 
+/** The API's CPU from the first measured event to the last delivery. */
+function apiCpuText(api) {
+  if (!api) return "the API's CPU not measured (no /proc)";
+  return `the API's thread used ${api.cpuSeconds} s of CPU from the first measured event to the last delivery (${api.cpuUsPerDelivery} µs a delivery)`;
+}
+
 /** The report as markdown. */
 export function markdown(result) {
   const runs = [
@@ -278,7 +301,8 @@ export function markdown(result) {
     reportHeader(result),
     `- load: ${result.options.subscribers} subscribers on one segment; identify events at ${result.options.rate}/s, a batch every ${result.options.interval} ms, for ${result.options.duration} s; each event makes one profile enter or leave the segment`,
     ...runs.map(
-      ([label, r]) => `- ${label}: ${warmupText(r, result.options)}; ${neo4jCpuText(r.neo4jCores)}`,
+      ([label, r]) =>
+        `- ${label}: ${warmupText(r, result.options)}; ${neo4jCpuText(r.neo4jCores)}; ${apiCpuText(r.api)}`,
     ),
     '',
     "Delivery latency (ms): when a subscriber received a change, minus when the /v1/batch request that caused it returned (the figure of issue 7), when its transaction committed (from Portrait's commit hook, in this process), or when the request was sent:",
