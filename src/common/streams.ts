@@ -1,11 +1,36 @@
+/** The stream `mapStream` made, by what it maps: a map of it then maps its source once (see mapStream). */
+const maps = new WeakMap<object, { source: AsyncIterator<unknown>; map: (item: never) => unknown }>();
+
+const DONE = Object.freeze({ done: true as const, value: undefined });
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 /**
  * The items of `source` mapped one by one, in order; `return()` (the consumer stopping) and an error of
  * `map` end `source` too, so that nothing it holds (a bus subscription, a timer) outlives its consumer.
+ *
+ * Built for streams that carry thousands of items a second to each of many subscribers: an item costs one
+ * promise (two when `map` returns one), not an async function's and its awaits per layer, and a map of a stream
+ * `mapStream` made is one stream over that stream's source with both maps (a subscription's changes are mapped
+ * by the resolver and again by the shared execution).
  */
 export function mapStream<T, U>(
   source: AsyncIterator<T>,
   map: (item: T) => U | Promise<U>,
 ): AsyncIterableIterator<U> {
+  const inner = maps.get(source) as {
+    source: AsyncIterator<unknown>;
+    map: (item: unknown) => T | Promise<T>;
+  };
+  if (inner) {
+    const first = inner.map;
+    return mapStream(inner.source, (item): U | Promise<U> => {
+      const value = first(item);
+      return isThenable(value) ? Promise.resolve(value).then(map) : map(value);
+    });
+  }
   const close = async () => {
     try {
       await source.return?.();
@@ -13,20 +38,26 @@ export function mapStream<T, U>(
       // The error that stopped us matters more than one from closing the source.
     }
   };
+  const failed = async (error: unknown): Promise<never> => {
+    await close();
+    throw error;
+  };
+  const step = (result: IteratorResult<T>): IteratorResult<U> | Promise<IteratorResult<U>> => {
+    if (result.done) return DONE;
+    let value: U | Promise<U>;
+    try {
+      value = map(result.value);
+    } catch (error) {
+      return failed(error);
+    }
+    if (!isThenable(value)) return { done: false, value };
+    return Promise.resolve(value).then((mapped) => ({ done: false, value: mapped }), failed);
+  };
   const mapped: AsyncIterableIterator<U> = {
-    async next() {
-      const result = await source.next();
-      if (result.done) return { done: true, value: undefined };
-      try {
-        return { done: false, value: await map(result.value) };
-      } catch (error) {
-        await close();
-        throw error;
-      }
-    },
+    next: () => source.next().then(step),
     async return() {
       await close();
-      return { done: true, value: undefined };
+      return DONE;
     },
     async throw(error) {
       await close();
@@ -34,5 +65,6 @@ export function mapStream<T, U>(
     },
     [Symbol.asyncIterator]: () => mapped,
   };
+  maps.set(mapped, { source, map });
   return mapped;
 }

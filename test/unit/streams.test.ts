@@ -1,0 +1,88 @@
+import { mapStream } from '../../src/common/streams';
+
+/** A source that yields `items` and records whether it was closed. */
+function source<T>(items: T[]) {
+  let closed = 0;
+  async function* generate(): AsyncGenerator<T> {
+    try {
+      for (const item of items) yield item;
+    } finally {
+      closed += 1;
+    }
+  }
+  return { stream: generate(), closedTimes: () => closed };
+}
+
+async function drain<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of stream) out.push(item);
+  return out;
+}
+
+describe('mapStream', () => {
+  it('maps every item in order, with maps that return values and maps that return promises', async () => {
+    expect(await drain(mapStream(source([1, 2, 3]).stream, (x) => x * 10))).toEqual([10, 20, 30]);
+    const slow = mapStream(source([1, 2, 3]).stream, async (x) => {
+      await new Promise((resolve) => setTimeout(resolve, 4 - x));
+      return `#${x}`;
+    });
+    expect(await drain(slow)).toEqual(['#1', '#2', '#3']);
+  });
+
+  it('maps a mapped stream with both maps, in order, as one stream over the first source', async () => {
+    const { stream, closedTimes } = source([1, 2, 3]);
+    const once = mapStream(stream, (x) => x + 1);
+    const twice = mapStream(once, async (x) => x * 100);
+    const thrice = mapStream(twice, (x) => `${x}!`);
+    expect(await drain(thrice)).toEqual(['200!', '300!', '400!']);
+    expect(closedTimes()).toBe(1);
+  });
+
+  it('ends the source when the consumer stops, through every map', async () => {
+    const { stream, closedTimes } = source([1, 2, 3, 4]);
+    const mapped = mapStream(
+      mapStream(stream, (x) => x * 2),
+      (x) => x + 1,
+    );
+    const seen: number[] = [];
+    for await (const item of mapped) {
+      seen.push(item);
+      if (seen.length === 2) break;
+    }
+    expect(seen).toEqual([3, 5]);
+    expect(closedTimes()).toBe(1);
+    expect(await mapped.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('ends the source and rejects when a map throws or rejects, in the first map or a later one', async () => {
+    for (const [first, second] of [
+      [
+        (x: number) => {
+          if (x === 2) throw new Error('bad 2');
+          return x;
+        },
+        (x: number) => x,
+      ],
+      [(x: number) => x, async (x: number) => (x === 2 ? Promise.reject(new Error('bad 2')) : x)],
+    ] as const) {
+      const { stream, closedTimes } = source([1, 2, 3]);
+      const mapped = mapStream(mapStream(stream, first), second);
+      expect(await mapped.next()).toEqual({ done: false, value: 1 });
+      await expect(mapped.next()).rejects.toThrow('bad 2');
+      expect(closedTimes()).toBe(1);
+    }
+  });
+
+  it('return() and throw() end the source', async () => {
+    const a = source([1]);
+    const mappedA = mapStream(a.stream, (x) => x);
+    await mappedA.next();
+    expect(await mappedA.return?.()).toEqual({ done: true, value: undefined });
+    expect(a.closedTimes()).toBe(1);
+    const b = source([1, 2]);
+    const mappedB = mapStream(b.stream, (x) => x);
+    await mappedB.next();
+    await expect(mappedB.throw?.(new Error('stop'))).rejects.toThrow('stop');
+    expect(b.closedTimes()).toBe(1);
+  });
+});
