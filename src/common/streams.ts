@@ -20,10 +20,8 @@ export function mapStream<T, U>(
   source: AsyncIterator<T>,
   map: (item: T) => U | Promise<U>,
 ): AsyncIterableIterator<U> {
-  const inner = maps.get(source) as {
-    source: AsyncIterator<unknown>;
-    map: (item: unknown) => T | Promise<T>;
-  };
+  const inner = maps.get(source) as
+    { source: AsyncIterator<unknown>; map: (item: unknown) => T | Promise<T> } | undefined;
   if (inner) {
     const first = inner.map;
     return mapStream(inner.source, (item): U | Promise<U> => {

@@ -34,8 +34,11 @@ describe('mapStream', () => {
     const once = mapStream(stream, (x) => x + 1);
     const twice = mapStream(once, async (x) => x * 100);
     const thrice = mapStream(twice, (x) => `${x}!`);
+    // The streams in between are not stepped through: the last one reads the source itself.
+    const between = [jest.spyOn(once, 'next'), jest.spyOn(twice, 'next')];
     expect(await drain(thrice)).toEqual(['200!', '300!', '400!']);
     expect(closedTimes()).toBe(1);
+    for (const spy of between) expect(spy).not.toHaveBeenCalled();
   });
 
   it('ends the source when the consumer stops, through every map', async () => {
