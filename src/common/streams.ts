@@ -57,10 +57,7 @@ export function mapStream<T, U>(
       await close();
       return DONE;
     },
-    async throw(error) {
-      await close();
-      throw error;
-    },
+    throw: failed,
     [Symbol.asyncIterator]: () => mapped,
   };
   maps.set(mapped, { source, map });
