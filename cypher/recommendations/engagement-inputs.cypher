@@ -2,17 +2,20 @@
 // counted events (newest first, at most $maxEvents, through every identifier of the profile, so a merged
 // profile sees them all), grouped by product; its ENGAGED edges now; and whether aliases merged into it
 // still hold ENGAGED edges (they are removed: only live profiles are engaged).
+// An interaction's product is its productId: every interaction with one is linked ON that product in the
+// transaction that creates it (ingestion and the bulk load alike), and reading the id where it is saves
+// expanding ON and reading the product (a fifth of this statement's database hits).
 // params: $ids: profile ids, $events: counted event names, $maxEvents
 UNWIND $ids AS id
 MATCH (p:Profile {id: id})
 CALL {
   WITH p
-  OPTIONAL MATCH (p)<-[:IN]-(:Identifier)-[:DID]->(x:Interaction)-[:ON]->(prod:Product)
-  WHERE x.event IN $events
-  WITH x, prod ORDER BY x.at DESC LIMIT toInteger($maxEvents)
-  WITH prod, collect({event: x.event, at: x.at}) AS events
-  WHERE prod IS NOT NULL
-  RETURN collect({productId: prod.id, events: events}) AS interactions
+  OPTIONAL MATCH (p)<-[:IN]-(:Identifier)-[:DID]->(x:Interaction)
+  WHERE x.event IN $events AND x.productId IS NOT NULL
+  WITH x ORDER BY x.at DESC LIMIT toInteger($maxEvents)
+  WITH x.productId AS productId, collect({event: x.event, at: x.at}) AS events
+  WHERE productId IS NOT NULL
+  RETURN collect({productId: productId, events: events}) AS interactions
 }
 CALL {
   WITH p
