@@ -1,19 +1,30 @@
-// Writes the ENGAGED aggregates that changed, deletes those whose interactions are gone, removes the ENGAGED
-// edges of aliases merged into the given profiles, and marks every product whose engagement changed as
-// dirty for the related-products refresh.
-// params: $upserts: [{profileId, productId, weight, purchases, carts, views, lastAt}], $removals: [{profileId, productId}], $aliasesOf: profile ids, $now
+// Writes the ENGAGED aggregates of profiles that engagement-inputs read and locked in the same transaction:
+// creates the edges it found missing (no MERGE: nothing else can have created one since, and MERGE would look
+// for each edge twice), updates and deletes the others by element id (a seek instead of expanding the
+// profile), removes the ENGAGED edges of aliases merged into the given profiles, and marks every product
+// whose engagement changed as dirty for the related-products refresh.
+// params: $creates: [{profileId, productId, weight, purchases, carts, views, lastAt}], $updates: [{edge, productId, weight, purchases, carts, views, lastAt}], $removals: [edge element ids], $aliasesOf: profile ids, $now
 CALL {
-  UNWIND $upserts AS u
+  UNWIND $creates AS u
   MATCH (p:Profile {id: u.profileId})
   MATCH (prod:Product {id: u.productId})
-  MERGE (p)-[e:ENGAGED]->(prod)
-  SET e.weight = u.weight, e.purchases = u.purchases, e.carts = u.carts, e.views = u.views, e.lastAt = u.lastAt,
-    e.updatedAt = $now, prod.relatedDirty = true
-  RETURN count(*) AS upserted
+  CREATE (p)-[:ENGAGED {weight: u.weight, purchases: u.purchases, carts: u.carts, views: u.views,
+    lastAt: u.lastAt, updatedAt: $now}]->(prod)
+  SET prod.relatedDirty = true
+  RETURN count(*) AS created
 }
 CALL {
-  UNWIND $removals AS r
-  MATCH (:Profile {id: r.profileId})-[e:ENGAGED]->(prod:Product {id: r.productId})
+  UNWIND $updates AS u
+  MATCH ()-[e:ENGAGED]->(prod:Product)
+  WHERE elementId(e) = u.edge
+  SET e.weight = u.weight, e.purchases = u.purchases, e.carts = u.carts, e.views = u.views, e.lastAt = u.lastAt,
+    e.updatedAt = $now, prod.relatedDirty = true
+  RETURN count(*) AS updated
+}
+CALL {
+  UNWIND $removals AS edge
+  MATCH ()-[e:ENGAGED]->(prod:Product)
+  WHERE elementId(e) = edge
   DELETE e
   SET prod.relatedDirty = true
   RETURN count(*) AS removed
@@ -25,4 +36,4 @@ CALL {
   SET prod.relatedDirty = true
   RETURN count(*) AS unaliased
 }
-RETURN upserted, removed, unaliased
+RETURN created, updated, removed, unaliased

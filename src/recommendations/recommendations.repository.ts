@@ -26,14 +26,18 @@ const Q = defineQueries('recommendations', [
 export interface EngagementInputs {
   id: string;
   interactions: Array<{ productId: string; events: EngagementEvent[] }>;
-  engaged: Array<Engagement & { productId: string }>;
+  /** Its ENGAGED edges, each with its element id (valid until the transaction that read it ends). */
+  engaged: Array<Engagement & { edge: string; productId: string }>;
   /** Aliases merged into the profile still hold ENGAGED edges. */
   aliasesEngaged: boolean;
 }
 
+/** What a settle writes, by the edges' element ids as engagementInputs read them in the same transaction. */
 export interface EngagementWrite {
-  upserts: ReadonlyArray<Engagement & { profileId: string; productId: string }>;
-  removals: ReadonlyArray<{ profileId: string; productId: string }>;
+  creates: ReadonlyArray<Engagement & { profileId: string; productId: string }>;
+  updates: ReadonlyArray<Engagement & { edge: string; productId: string }>;
+  /** Element ids of the edges to delete. */
+  removals: readonly string[];
   aliasesOf: readonly string[];
 }
 
@@ -77,6 +81,7 @@ export interface RecommendationRow {
 export class RecommendationsRepository {
   constructor(private readonly executor: Executor) {}
 
+  /** Write-locks the profiles (in the order given) and reads what their engagement is computed from. */
   async engagementInputs(
     tx: TxRunner,
     ids: readonly string[],
@@ -87,7 +92,8 @@ export class RecommendationsRepository {
   }
 
   async writeEngagement(tx: TxRunner, write: EngagementWrite, now: number): Promise<void> {
-    if (write.upserts.length + write.removals.length + write.aliasesOf.length === 0) return;
+    const { creates, updates, removals, aliasesOf } = write;
+    if (creates.length + updates.length + removals.length + aliasesOf.length === 0) return;
     await tx.run(Q.writeEngagement, { ...write, now });
   }
 

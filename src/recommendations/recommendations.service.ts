@@ -3,7 +3,7 @@ import type { TxRunner } from '../db/executor';
 import type { Job } from '../jobs/job.type';
 import type { ConsentPolicy } from '../privacy/consent';
 import { CONSENT_PROPERTIES, allowsPersonalization, consentOf } from './consent';
-import { engagementOf, sameEngagement, type Engagement } from './engagement';
+import { engagementOf, sameEngagement } from './engagement';
 import { rankRecommendations, type Recommendation } from './ranking';
 import type { RecommendationLoaders } from './recommendations.loaders';
 import type { EngagementWrite, RecommendationsRepository, RelatedRow } from './recommendations.repository';
@@ -82,34 +82,39 @@ export class RecommendationsService {
   async settle(tx: TxRunner, ids: readonly string[], now: number): Promise<void> {
     if (ids.length === 0) return;
     const { eventWeights, maxEventsPerProfile } = this.settings;
+    // One lock order for every transaction settling the same profiles.
     const rows = await this.repository.engagementInputs(
       tx,
-      ids,
+      [...ids].sort(),
       Object.keys(eventWeights),
       maxEventsPerProfile,
     );
     const write: { [K in keyof EngagementWrite]: Array<EngagementWrite[K][number]> } = {
-      upserts: [],
+      creates: [],
+      updates: [],
       removals: [],
       aliasesOf: [],
     };
     for (const row of rows) {
-      const held = new Map<string, Engagement>(row.engaged.map((e) => [e.productId, e]));
+      const held = new Map(row.engaged.map((e) => [e.productId, e]));
       const wanted = new Set<string>();
       for (const { productId, events } of row.interactions) {
         const engagement = engagementOf(events, eventWeights, halfLifeMs(this.settings));
         if (!engagement) continue;
         wanted.add(productId);
         const current = held.get(productId);
-        if (!current || !sameEngagement(current, engagement))
-          write.upserts.push({ profileId: row.id, productId, ...engagement });
+        if (!current) write.creates.push({ profileId: row.id, productId, ...engagement });
+        else if (!sameEngagement(current, engagement))
+          write.updates.push({ edge: current.edge, productId, ...engagement });
       }
-      for (const productId of held.keys())
-        if (!wanted.has(productId)) write.removals.push({ profileId: row.id, productId });
+      for (const [productId, { edge }] of held) if (!wanted.has(productId)) write.removals.push(edge);
       if (row.aliasesEngaged) write.aliasesOf.push(row.id);
     }
-    // One lock order for every transaction touching the same products.
-    write.upserts.sort((x, y) => (x.productId < y.productId ? -1 : x.productId > y.productId ? 1 : 0));
+    // One lock order for every transaction touching the same products (each write marks its product dirty).
+    const byProduct = (x: { productId: string }, y: { productId: string }) =>
+      x.productId < y.productId ? -1 : x.productId > y.productId ? 1 : 0;
+    write.creates.sort(byProduct);
+    write.updates.sort(byProduct);
     await this.repository.writeEngagement(tx, write, now);
   }
 }

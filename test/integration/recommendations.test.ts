@@ -282,6 +282,44 @@ describe('related products', () => {
     );
     expect(new Set(row!.engaged as string[])).toEqual(new Set([A.product_id, B.product_id]));
   });
+
+  it('creates, updates and deletes each engagement once when settles of one profile run at once', async () => {
+    const user = `${u}-concurrent`;
+    await ingest(view(user, T, A), cart(user, T + 1, B), buy(user, T + 2, D));
+    const id = await profileId(user);
+    const engaged = () =>
+      db.cypher(
+        `MATCH (:Profile {id: $id})-[e:ENGAGED]->(prod)
+         RETURN prod.id AS product, count(e) AS edges, collect(e.carts) AS carts ORDER BY product`,
+        { id },
+      );
+    const settleAtOnce = () =>
+      Promise.all(
+        Array.from({ length: 6 }, () =>
+          db.executor.writeTx('test.settle', (tx) => portrait.recommendations.settle(tx, [id], Date.now())),
+        ),
+      );
+    // Every edge missing: each settle finds all three to create, and only the first to hold the lock does.
+    await db.cypher('MATCH (:Profile {id: $id})-[e:ENGAGED]->() DELETE e', { id });
+    await settleAtOnce();
+    expect(await engaged()).toEqual(
+      [
+        { product: A.product_id, edges: 1, carts: [0] },
+        { product: B.product_id, edges: 1, carts: [1] },
+        { product: D.product_id, edges: 1, carts: [0] },
+      ].sort((x, y) => x.product.localeCompare(y.product)),
+    );
+    // One edge stale, one that no interaction supports.
+    await db.cypher(
+      `MATCH (p:Profile {id: $id})-[e:ENGAGED]->(:Product {id: $b}) SET e.carts = 7
+       WITH p MATCH (c:Product {id: $c}) CREATE (p)-[:ENGAGED {weight: 1, purchases: 0, carts: 0, views: 1, lastAt: 0}]->(c)`,
+      { id, b: B.product_id, c: C.product_id },
+    );
+    await settleAtOnce();
+    expect((await engaged()).map((row) => [row.product, row.edges, row.carts])).toEqual(
+      [A, B, D].map((p) => [p.product_id, 1, [p === B ? 1 : 0]]),
+    );
+  });
 });
 
 describe('the GraphQL fields', () => {
