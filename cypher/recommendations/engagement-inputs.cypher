@@ -8,8 +8,9 @@
 // between. Callers pass the ids in one order (sorted), so two transactions lock them in the same order.
 // An interaction's product is its productId: every interaction with one is linked ON that product in the
 // transaction that creates it (ingestion and the bulk load alike), and reading the id where it is saves
-// expanding ON and reading the product (a fifth of this statement's database hits).
-// params: $ids: profile ids, $events: counted event names, $maxEvents
+// expanding ON and reading the product (a fifth of this statement's database hits). Without
+// $withInteractions the interactions are not read (empty): a settle's derive step has read them already.
+// params: $ids: profile ids, $withInteractions, $events: counted event names, $maxEvents
 UNWIND $ids AS id
 MATCH (p:Profile {id: id})
 SET p._LOCK_ = true
@@ -17,6 +18,7 @@ REMOVE p._LOCK_
 WITH id, p
 CALL {
   WITH p
+  WITH p WHERE $withInteractions
   OPTIONAL MATCH (p)<-[:IN]-(:Identifier)-[:DID]->(x:Interaction)
   WHERE x.event IN $events AND x.productId IS NOT NULL
   WITH x ORDER BY x.at DESC LIMIT toInteger($maxEvents)

@@ -5,7 +5,7 @@ import type { TxRunner } from '../db/executor';
 import type { FactInteraction, ProfileFacts } from '../rules/evaluate';
 import type { RfmBoundaries } from '../tags/models/rfm';
 import type { ModelsService } from '../tags/models.service';
-import type { SegmentChangeRecord } from './profile-changes';
+import type { SegmentChangeRecord, SettleMemo } from './profile-changes';
 import { flattenTraits } from './flatten-traits';
 import { mergeProfileTraits, parseStoredTraits } from './traits';
 
@@ -57,8 +57,12 @@ export class ProfileDeriver {
     tx: TxRunner,
     ids: readonly string[],
     now: number,
+    /** Gets every profile's interactions, for the engagement step. */
+    memo?: SettleMemo,
   ): Promise<{ segmentChanges: SegmentChangeRecord[] }> {
     const rows = (await tx.run(Q.profileFacts, { ids })) as unknown as FactsRow[];
+    const interactionsOf = new Map<string, FactInteraction[]>();
+    if (memo) memo.interactions = interactionsOf;
     if (rows.length === 0) return { segmentChanges: [] };
     const boundaries = rows[0]!.boundaries ? (JSON.parse(rows[0]!.boundaries) as RfmBoundaries) : null;
     const changed: Array<{ id: string; properties: Record<string, unknown> }> = [];
@@ -79,6 +83,7 @@ export class ProfileDeriver {
         category,
         orderId,
       }));
+      interactionsOf.set(row.id, interactions);
       // Summed in a fixed order, so the total does not depend on the order the database returned rows in.
       const orders = interactions
         .filter((x) => x.event === 'Order Completed')

@@ -24,12 +24,22 @@ export interface SettleScope {
   readonly engagement?: readonly string[];
 }
 
+/**
+ * What a step of one settle read that a later step of the same settle (same transaction, same profiles) may
+ * use instead of reading it again; a step run on its own (a rebuild) gets none.
+ */
+export interface SettleMemo {
+  /** Every interaction of each settled profile that exists, as the derive step read them. */
+  interactions?: Map<string, ReadonlyArray<{ event: string; at: number; productId: string | null }>>;
+}
+
 /** Work that must follow, in the same transaction, any change to profiles' identities or data. */
 export type SettleStep = (
   tx: TxRunner,
   profileIds: readonly string[],
   now: number,
   scope: SettleScope,
+  memo?: SettleMemo,
 ) => Promise<{ segmentChanges?: readonly SegmentChangeRecord[] } | void>;
 
 /**
@@ -95,8 +105,9 @@ export class ProfileChanges {
     const segmentChanges: SegmentChangeRecord[] = [];
     const start = from === undefined ? 0 : this.steps.findIndex((s) => s.name === from);
     if (start === -1) throw new Error(`no settle step named ${from}`);
+    const memo: SettleMemo = {};
     for (const { step } of this.steps.slice(start)) {
-      const effects = await step(tx, profileIds, now, scope);
+      const effects = await step(tx, profileIds, now, scope, memo);
       if (effects?.segmentChanges) segmentChanges.push(...effects.segmentChanges);
     }
     return { profiles: profileIds, segmentChanges };

@@ -84,3 +84,25 @@ export function strongestAction(engagement: Pick<Engagement, 'purchases' | 'cart
 }
 
 export type EngagementAction = 'bought' | 'added to your cart' | 'viewed';
+
+/**
+ * What engagement-inputs.cypher reads of a profile's interactions, from all of them: those of the counted
+ * events with a product, newest first, at most `maxEvents`, grouped by product.
+ */
+export function engagementInteractions(
+  interactions: ReadonlyArray<{ event: string; at: number; productId: string | null }>,
+  weights: Readonly<Record<string, number>>,
+  maxEvents: number,
+): Array<{ productId: string; events: EngagementEvent[] }> {
+  const counted = interactions
+    .filter((x) => x.productId !== null && Object.hasOwn(weights, x.event))
+    .sort((a, b) => b.at - a.at)
+    .slice(0, maxEvents);
+  const byProduct = new Map<string, EngagementEvent[]>();
+  for (const { productId, event, at } of counted) {
+    const events = byProduct.get(productId!);
+    if (events) events.push({ event, at });
+    else byProduct.set(productId!, [{ event, at }]);
+  }
+  return [...byProduct].map(([productId, events]) => ({ productId, events }));
+}

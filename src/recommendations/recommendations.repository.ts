@@ -81,14 +81,19 @@ export interface RecommendationRow {
 export class RecommendationsRepository {
   constructor(private readonly executor: Executor) {}
 
-  /** Write-locks the profiles (in the order given) and reads what their engagement is computed from. */
+  /**
+   * Write-locks the profiles (in the order given) and reads what their engagement is computed from; their
+   * interactions only `withInteractions` (otherwise empty).
+   */
   async engagementInputs(
     tx: TxRunner,
     ids: readonly string[],
+    withInteractions: boolean,
     events: readonly string[],
     maxEvents: number,
   ): Promise<EngagementInputs[]> {
-    return (await tx.run(Q.engagementInputs, { ids, events, maxEvents })) as unknown as EngagementInputs[];
+    const params = { ids, withInteractions, events, maxEvents };
+    return (await tx.run(Q.engagementInputs, params)) as unknown as EngagementInputs[];
   }
 
   async writeEngagement(tx: TxRunner, write: EngagementWrite, now: number): Promise<void> {

@@ -3,7 +3,7 @@ import type { TxRunner } from '../db/executor';
 import type { Job } from '../jobs/job.type';
 import type { ConsentPolicy } from '../privacy/consent';
 import { CONSENT_PROPERTIES, allowsPersonalization, consentOf } from './consent';
-import { engagementOf, sameEngagement } from './engagement';
+import { engagementInteractions, engagementOf, sameEngagement } from './engagement';
 import { rankRecommendations, type Recommendation } from './ranking';
 import type { RecommendationLoaders } from './recommendations.loaders';
 import type { EngagementWrite, RecommendationsRepository, RelatedRow } from './recommendations.repository';
@@ -79,16 +79,27 @@ export class RecommendationsService {
    * interactions, writes the ones that changed, removes the ENGAGED edges of aliases merged into them, and
    * marks the products whose engagement changed for the related-products refresh.
    */
-  async settle(tx: TxRunner, ids: readonly string[], now: number): Promise<void> {
+  async settle(
+    tx: TxRunner,
+    ids: readonly string[],
+    now: number,
+    /** Every interaction of each profile, when this settle has read them already (its derive step). */
+    known?: ReadonlyMap<string, ReadonlyArray<{ event: string; at: number; productId: string | null }>>,
+  ): Promise<void> {
     if (ids.length === 0) return;
     const { eventWeights, maxEventsPerProfile } = this.settings;
+    const reuse = known !== undefined && ids.every((id) => known.has(id));
     // One lock order for every transaction settling the same profiles.
     const rows = await this.repository.engagementInputs(
       tx,
       [...ids].sort(),
+      !reuse,
       Object.keys(eventWeights),
       maxEventsPerProfile,
     );
+    if (reuse)
+      for (const row of rows)
+        row.interactions = engagementInteractions(known.get(row.id)!, eventWeights, maxEventsPerProfile);
     const write: { [K in keyof EngagementWrite]: Array<EngagementWrite[K][number]> } = {
       creates: [],
       updates: [],

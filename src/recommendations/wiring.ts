@@ -70,7 +70,8 @@ export function createRecommendationServices(
   const steps: RecommendationServices['steps'] = [
     {
       name: 'engagement',
-      step: (tx, ids, now, scope) => recommendations.settle(tx, scope.engagement ?? ids, now),
+      step: (tx, ids, now, scope, memo) =>
+        recommendations.settle(tx, scope.engagement ?? ids, now, memo?.interactions),
     },
     { name: 'embeddings', step: (tx, ids, now) => lookalikes.settle(tx, ids, now) },
   ];

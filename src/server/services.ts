@@ -111,7 +111,7 @@ export function createServices(
   const deriver = new ProfileDeriver(models, audiences, audiencesRepository, {
     traitRanking: config.TRAIT_NAMESPACE_RANKING,
   });
-  changes.addStep('derive', (tx, ids, now) => deriver.derive(tx, ids, now));
+  changes.addStep('derive', (tx, ids, now, _scope, memo) => deriver.derive(tx, ids, now, memo));
   changes.addRetireStep((tx, retired, now) => audiencesRepository.retireAudiences(tx, retired, now));
 
   const identity = new IdentityService(executor, new IdentityRepository(executor), changes, jobs, {

@@ -283,6 +283,50 @@ describe('related products', () => {
     expect(new Set(row!.engaged as string[])).toEqual(new Set([A.product_id, B.product_id]));
   });
 
+  it('computes the same engagement from the interactions the settle read before as from its own read', async () => {
+    const user = `${u}-memo`;
+    await ingest(
+      view(user, T, A),
+      view(user, T + 1, A),
+      cart(user, T + 2, A),
+      buy(user, T + 3, B),
+      view(user, T + 4, C),
+      track('Page Viewed', { userId: user, timestamp: at(T + 5) }),
+    );
+    const id = await profileId(user);
+    const engaged = () =>
+      db.cypher(
+        `MATCH (:Profile {id: $id})-[e:ENGAGED]->(prod)
+         RETURN prod.id AS product, e.weight AS weight, e.purchases AS purchases, e.carts AS carts,
+           e.views AS views, e.lastAt AS lastAt ORDER BY product`,
+        { id },
+      );
+    const drop = () => db.cypher('MATCH (:Profile {id: $id})-[e:ENGAGED]->() DELETE e', { id });
+    const now = Date.now();
+    // The engagement step alone reads the interactions itself (as a rebuild runs it) ...
+    await drop();
+    await db.executor.writeTx('test.engagement', (tx) => portrait.recommendations.settle(tx, [id], now));
+    const read = await engaged();
+    expect(read.map((row) => [row.product, row.purchases, row.carts, row.views])).toEqual(
+      [
+        [A.product_id, 0, 1, 2],
+        [B.product_id, 1, 0, 0],
+        [C.product_id, 0, 0, 1],
+      ].sort(),
+    );
+    // ... and within a whole settle takes them from the derive step's read, without reading them again.
+    await drop();
+    const inputs = jest.spyOn(portrait.repository, 'engagementInputs');
+    try {
+      await db.executor.writeTx('test.settle', (tx) => db.services.changes.settle(tx, [id], now));
+      expect(inputs).toHaveBeenCalledTimes(1);
+      expect(inputs.mock.calls[0]!.slice(1, 3)).toEqual([[id], false]);
+    } finally {
+      inputs.mockRestore();
+    }
+    expect(await engaged()).toEqual(read);
+  });
+
   it('creates, updates and deletes each engagement once when settles of one profile run at once', async () => {
     const user = `${u}-concurrent`;
     await ingest(view(user, T, A), cart(user, T + 1, B), buy(user, T + 2, D));

@@ -1,4 +1,5 @@
 import {
+  engagementInteractions,
   engagementOf,
   sameEngagement,
   strongestAction,
@@ -44,5 +45,30 @@ describe('engagement of a profile with a product', () => {
     const a = engagementOf(events, weights, half)!;
     const b = engagementOf([...events].reverse(), weights, half)!;
     expect(sameEngagement(a, b)).toBe(true);
+  });
+});
+
+describe("the interactions engagement is computed from, out of all of a profile's", () => {
+  it('keeps counted events with a product, newest first, at most the limit, grouped by product', () => {
+    const all = [
+      { event: 'Product Viewed', at: t - 3 * DAY, productId: 'a' },
+      { event: 'Page Viewed', at: t, productId: 'a' },
+      { event: 'Order Completed', at: t - DAY, productId: 'b' },
+      { event: 'Product Added', at: t - 2 * DAY, productId: null },
+      { event: 'Product Added', at: t - 2 * DAY, productId: 'a' },
+      { event: 'Product Viewed', at: t - 9 * DAY, productId: 'c' },
+    ];
+    expect(engagementInteractions(all, weights, 3)).toEqual([
+      { productId: 'b', events: [{ event: 'Order Completed', at: t - DAY }] },
+      {
+        productId: 'a',
+        events: [
+          { event: 'Product Added', at: t - 2 * DAY },
+          { event: 'Product Viewed', at: t - 3 * DAY },
+        ],
+      },
+    ]);
+    expect(engagementInteractions(all, weights, 10).map((x) => x.productId)).toEqual(['b', 'a', 'c']);
+    expect(engagementInteractions([], weights, 10)).toEqual([]);
   });
 });
