@@ -166,6 +166,45 @@ describe('related products', () => {
     }
   });
 
+  it('recommends what the nearest lookalikes bought, never what the profile bought', async () => {
+    // L1 and L2 view the same two products; L1 also buys a third. No refresh runs, so nothing relates G to
+    // E or F yet: L2 can only be offered G through its lookalike.
+    const [E, F, G] = ['E', 'F', 'G'].map((letter) => product(letter, 'Outdoor/Tents'));
+    await ingest(
+      view(`${u}-l1`, T, E!),
+      view(`${u}-l1`, T + 1, F!),
+      buy(`${u}-l1`, T + 2, G!),
+      view(`${u}-l2`, T + 3, E!),
+      view(`${u}-l2`, T + 4, F!),
+    );
+    const inputs = (userId: string) =>
+      profileId(userId).then((id) =>
+        portrait.repository.recommendationInputs({
+          id,
+          consentKeys: [],
+          sources: 5,
+          neighbours: 20,
+          candidates: 200,
+          first: 10,
+          now: Date.now(),
+          halfLifeMs: 30 * 24 * HOUR,
+        }),
+      );
+    const forL2 = (await inputs(`${u}-l2`))!;
+    const fromL1 = forL2.alike.find((a) => a.productId === G!.product_id);
+    expect(fromL1).toMatchObject({ profiles: 1 });
+    expect(fromL1!.similarity).toBeGreaterThan(0.9);
+    expect(forL2.mass).toBeGreaterThanOrEqual(fromL1!.similarity);
+    const forL1 = (await inputs(`${u}-l1`))!;
+    expect(forL1.bought).toEqual([G!.product_id]);
+    expect(forL1.alike.map((a) => a.productId)).not.toContain(G!.product_id);
+
+    const recommended = await portrait.recommendations.recommend(await profileId(`${u}-l2`), 10);
+    expect(recommended.find((r) => r.productId === G!.product_id)).toMatchObject({
+      reason: 'bought by 1 profile like you',
+    });
+  });
+
   it('gives a profile without history the popular products', async () => {
     await ingest(identify({ userId: `${u}-new`, traits: { city: 'Wuhan' }, timestamp: at(T) }));
     // Popularity: A 5 + 5 + 1 = 11, B 1 + 5 + 1 = 7, C 3 (all decayed alike); overall list scores × 0.5.
