@@ -3,9 +3,11 @@
 // - its consent properties and the products it bought (never recommended to it);
 // - its $sources strongest engagements (weights decayed to $now) and, over their RELATED products, each
 //   candidate's Σ relation score × source strength with the source contributing most (best $candidates);
+// - what its $neighbours nearest lookalikes (vector index) bought: Σ cosine and count of the neighbours per
+//   product, and the neighbours' total cosine (cosine = 2 × score − 1: the index scores (1 + cos) / 2 and
+//   never below 0.5); only for a profile with engagement of its own, one without history gets popular ones;
 // - its interest categories, and the first $first + |bought| of the stored popular lists for them and overall.
-// What its nearest lookalikes bought is read beside it (recommendation-alike.cypher).
-// params: $id, $consentKeys, $sources, $candidates, $first, $now, $halfLifeMs
+// params: $id, $consentKeys, $sources, $neighbours, $candidates, $first, $now, $halfLifeMs
 OPTIONAL MATCH (live:Profile {id: $id})
 OPTIONAL MATCH (:MergedProfile {id: $id})-[:MERGED_INTO]->(survivor:Profile)
 WITH coalesce(live, survivor) AS p
@@ -37,13 +39,30 @@ CALL {
   RETURN collect({productId: candidate.id, score: score, sourceId: best.sourceId, boughtTogether: best.together}) AS related
 }
 CALL {
+  WITH p, bought
+  WITH p, bought WHERE p.embedding IS NOT NULL AND EXISTS { (p)-[:ENGAGED]->() }
+  CALL db.index.vector.queryNodes('profile_embedding', toInteger($neighbours) + 1, p.embedding) YIELD node, score
+  WITH node, 2 * score - 1 AS similarity, p, bought WHERE node <> p
+  WITH collect({node: node, similarity: similarity}) AS near, bought
+  WITH near, reduce(total = 0.0, n IN near | total + n.similarity) AS mass, bought
+  UNWIND near AS n
+  WITH n.node AS neighbour, n.similarity AS similarity, mass, bought
+  MATCH (neighbour)-[e:ENGAGED]->(b:Product)
+  WHERE e.purchases > 0 AND NOT b.id IN bought
+  WITH b, sum(similarity) AS similarity, count(*) AS profiles, mass
+  ORDER BY similarity DESC, b.id
+  LIMIT toInteger($candidates)
+  RETURN collect({productId: b.id, similarity: similarity, profiles: profiles}) AS alike, max(mass) AS mass
+}
+CALL {
   WITH p
   OPTIONAL MATCH (p)-[r:HAS_TAG]->(t:Tag {kind: 'MODEL'})
   WHERE t.id STARTS WITH 'tag-interest-'
   WITH t, r ORDER BY r.score DESC, t.name
   RETURN [x IN collect({category: t.name, score: r.score}) WHERE x.category IS NOT NULL] AS interests
 }
-WITH p, bought, sources, related, interests, toInteger($first) + size(bought) AS fill
-RETURN p.id AS id, [key IN $consentKeys | p[key]] AS consent, bought, sources, related, interests,
+WITH p, bought, sources, related, alike, mass, interests, toInteger($first) + size(bought) AS fill
+RETURN p.id AS id, [key IN $consentKeys | p[key]] AS consent, bought, sources, related, alike,
+  coalesce(mass, 0.0) AS mass, interests,
   COLLECT { MATCH (list:PopularProducts) WHERE list.scope = '' OR list.scope IN [i IN interests | i.category]
     RETURN list {.scope, productIds: list.productIds[..fill], scores: list.scores[..fill]} } AS popular

@@ -21,7 +21,6 @@ const Q = defineQueries('recommendations', [
   'write-category-engagement',
   'related-of-products',
   'recommendation-inputs',
-  'recommendation-alike',
 ] as const);
 
 export interface EngagementInputs {
@@ -65,22 +64,17 @@ export interface RelatedRow {
   lift: number;
 }
 
-/** The reads behind one profile's recommendations (recommendation-inputs and -alike.cypher). */
-export interface RecommendationRow extends AlikeRow {
+/** The read behind one profile's recommendations (see recommendation-inputs.cypher). */
+export interface RecommendationRow {
   id: string;
   consent: unknown[];
   bought: string[];
   sources: Array<{ id: string; name: string | null; strength: number; purchases: number; carts: number }>;
   related: Array<{ productId: string; score: number; sourceId: string; boughtTogether: boolean }>;
+  alike: Array<{ productId: string; similarity: number; profiles: number }>;
+  mass: number;
   interests: Array<{ category: string; score: number | null }>;
   popular: Array<{ scope: string; productIds: string[]; scores: number[] }>;
-}
-
-/** What a profile's nearest lookalikes bought (recommendation-alike.cypher). */
-export interface AlikeRow {
-  alike: Array<{ productId: string; similarity: number; profiles: number }>;
-  /** The neighbours' total cosine. */
-  mass: number;
 }
 
 /** Engagement aggregates, product associations and popularity: every Cypher statement of recommendations. */
@@ -228,21 +222,7 @@ export class RecommendationsRepository {
     now: number;
     halfLifeMs: number;
   }): Promise<RecommendationRow | null> {
-    const { neighbours, ...inputs } = params;
-    // Two statements at once: the vector search of the second and the rest of the first take about the same
-    // time, and Neo4j runs each on its own thread.
-    const [[row], [alike]] = await Promise.all([
-      this.executor.read(Q.recommendationInputs, inputs),
-      this.executor.read(Q.recommendationAlike, {
-        id: params.id,
-        neighbours,
-        candidates: params.candidates,
-      }),
-    ]);
-    if (!row) return null;
-    return {
-      ...(row as unknown as Omit<RecommendationRow, keyof AlikeRow>),
-      ...(alike as unknown as AlikeRow),
-    };
+    const [row] = await this.executor.read(Q.recommendationInputs, params);
+    return (row as unknown as RecommendationRow | undefined) ?? null;
   }
 }
