@@ -1,4 +1,5 @@
 import type { TxRunner } from '../db/executor';
+import type { EngagementInteraction } from '../recommendations/engagement';
 
 /** One entry or exit of the durable segment change log. */
 export interface SegmentChangeRecord {
@@ -30,7 +31,7 @@ export interface SettleScope {
  */
 export interface SettleMemo {
   /** Every interaction of each settled profile that exists, as the derive step read them. */
-  interactions?: Map<string, ReadonlyArray<{ event: string; at: number; productId: string | null }>>;
+  interactions?: Map<string, readonly EngagementInteraction[]>;
 }
 
 /** Work that must follow, in the same transaction, any change to profiles' identities or data. */

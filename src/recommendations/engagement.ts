@@ -18,6 +18,13 @@ export interface Engagement {
   readonly lastAt: number;
 }
 
+/** An interaction as engagement reads it: counted when its event has a weight and it has a product. */
+export interface EngagementInteraction {
+  readonly event: string;
+  readonly at: number;
+  readonly productId: string | null;
+}
+
 export interface EngagementEvent {
   readonly event: string;
   /** Epoch ms. */
@@ -90,7 +97,7 @@ export type EngagementAction = 'bought' | 'added to your cart' | 'viewed';
  * events with a product, newest first, at most `maxEvents`, grouped by product.
  */
 export function engagementInteractions(
-  interactions: ReadonlyArray<{ event: string; at: number; productId: string | null }>,
+  interactions: readonly EngagementInteraction[],
   weights: Readonly<Record<string, number>>,
   maxEvents: number,
 ): Array<{ productId: string; events: EngagementEvent[] }> {

@@ -3,7 +3,12 @@ import type { TxRunner } from '../db/executor';
 import type { Job } from '../jobs/job.type';
 import type { ConsentPolicy } from '../privacy/consent';
 import { CONSENT_PROPERTIES, allowsPersonalization, consentOf } from './consent';
-import { engagementInteractions, engagementOf, sameEngagement } from './engagement';
+import {
+  engagementInteractions,
+  engagementOf,
+  sameEngagement,
+  type EngagementInteraction,
+} from './engagement';
 import { rankRecommendations, type Recommendation } from './ranking';
 import type { RecommendationLoaders } from './recommendations.loaders';
 import type { EngagementWrite, RecommendationsRepository, RelatedRow } from './recommendations.repository';
@@ -84,7 +89,7 @@ export class RecommendationsService {
     ids: readonly string[],
     now: number,
     /** Every interaction of each profile, when this settle has read them already (its derive step). */
-    known?: ReadonlyMap<string, ReadonlyArray<{ event: string; at: number; productId: string | null }>>,
+    known?: ReadonlyMap<string, readonly EngagementInteraction[]>,
   ): Promise<void> {
     if (ids.length === 0) return;
     const { eventWeights, maxEventsPerProfile } = this.settings;
