@@ -8,10 +8,14 @@
 // With `traits`, a CRM sync on a loaded graph (nothing is wiped): identify events that change one trait of
 // `count` users who have engagement (skipping the first `offset`, so that runs take different users), in
 // batches of 100.
+// With `heavy`, long-lived profiles: `users` users (default 10) with `history` interactions each (default 5,000,
+// spread over two years: views, cart adds and orders), then `rounds` batches of one new view per user; the
+// rounds' statements are timed (what settling a profile with a long history costs).
 // With NEO4J_PID set to the Neo4j process's id (Linux), the CPU time Neo4j used is printed too.
 //   npm run build && node tools/neo4j.mjs run --fresh -- node tools/bench/ingest-profile.mjs [people] [batch] [senders]
 //   npm run build && node tools/neo4j.mjs run --fresh -- node tools/bench/ingest-profile.mjs flips [rate] [seconds]
 //   NEO4J_URI=... node tools/bench/ingest-profile.mjs traits [count] [offset]
+//   npm run build && node tools/neo4j.mjs run --fresh -- node tools/bench/ingest-profile.mjs heavy [history] [users] [rounds]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createSegment, startBenchPortrait, wipeDatabase } from './common.mjs';
@@ -166,7 +170,83 @@ function traits(count, offset) {
   });
 }
 
-if (process.argv[2] === 'traits') {
+/** `history` interactions for each of `users` users over two years, then `rounds` rounds of one view each. */
+function heavy(history, users, rounds) {
+  return withPortrait(async (portrait) => {
+    const { services } = portrait;
+    for (const { name, rule } of SEGMENTS) await createSegment(portrait, `profile ${name}`, rule);
+    const run = Date.now().toString(36);
+    const now = Date.now();
+    const product = (i) => ({
+      product_id: `heavy-p${i % 2000}`,
+      name: `Product ${i % 2000}`,
+      category: `Category ${i % 7} > Sub ${i % 3}`,
+      price: 10 + (i % 90),
+    });
+    let messages = 0;
+    const event = (userId, i, at) => {
+      const kind = i % 20;
+      const base = {
+        type: 'track',
+        messageId: `heavy-${run}-${(messages += 1)}`,
+        userId,
+        timestamp: new Date(at).toISOString(),
+      };
+      if (kind === 0) {
+        const line = { ...product(i * 7), quantity: 1 };
+        return {
+          ...base,
+          event: 'Order Completed',
+          properties: {
+            order_id: `heavy-${run}-o${messages}`,
+            total: line.price,
+            revenue: line.price,
+            currency: 'CNY',
+            products: [line],
+          },
+        };
+      }
+      return {
+        ...base,
+        event: kind < 4 ? 'Product Added' : 'Product Viewed',
+        properties: product(i * 13 + kind),
+      };
+    };
+    const span = 730 * 86_400_000;
+    const past = [];
+    for (let u = 0; u < users; u += 1)
+      for (let i = 0; i < history; i += 1)
+        past.push(event(`heavy-${run}-u${u}`, i, now - span + (span * i) / history));
+    await measured(
+      `${users} users' histories of ${history} interactions, in batches of 500`,
+      () => past.length,
+      services,
+      async () => {
+        for (const batch of batches(past, 500)) await services.ingest.ingest(batch);
+      },
+    );
+    const round = (r) =>
+      Array.from({ length: users }, (_, u) => event(`heavy-${run}-u${u}`, history + r, Date.now()));
+    for (let r = 0; r < 5; r += 1) await services.ingest.ingest(round(r));
+    await services.ingest.idle();
+    let sent = 0;
+    await measured(
+      `${users} users with ${history} interactions each, one more each a round, ${rounds} rounds`,
+      () => sent,
+      services,
+      async () => {
+        for (let r = 0; r < rounds; r += 1) {
+          await services.ingest.ingest(round(5 + r));
+          sent += users;
+        }
+      },
+    );
+  });
+}
+
+if (process.argv[2] === 'heavy') {
+  await heavy(Number(process.argv[3] ?? 5000), Number(process.argv[4] ?? 10), Number(process.argv[5] ?? 50));
+} else if (process.argv[2] === 'traits') {
   await traits(Number(process.argv[3] ?? 3000), Number(process.argv[4] ?? 0));
 } else if (process.argv[2] === 'flips') {
   await flips(Number(process.argv[3] ?? 1000), Number(process.argv[4] ?? 15));
