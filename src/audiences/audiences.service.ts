@@ -6,7 +6,12 @@ import type { JobsService } from '../jobs/jobs.service';
 import type { ProfileChanges, SegmentChangeRecord } from '../profiles/profile-changes';
 import { allows, consentPredicate, isPurpose, type ConsentPolicy } from '../privacy/consent';
 import { compileRule } from '../rules/compile';
-import { evaluateRule, type ProfileFacts } from '../rules/evaluate';
+import {
+  evaluateRule,
+  interactionsNeeded,
+  type InteractionsNeeded,
+  type ProfileFacts,
+} from '../rules/evaluate';
 import { parseRule as parseRuleNode } from '../rules/parse';
 import { RuleError, type CompiledRule, type RuleLookup, type RuleRef } from '../rules/rule';
 import type { AudiencesRepository, Definitions } from './audiences.repository';
@@ -23,6 +28,7 @@ interface Compiled {
   definitions: Definitions;
   audiences: Audience[];
   query: EvaluationQuery;
+  needed: InteractionsNeeded;
 }
 
 function parseRule(json: string | null): unknown {
@@ -100,8 +106,18 @@ export class AudiencesService {
       definitions,
       audiences,
       query: evaluationQuery(audiences),
+      needed: interactionsNeeded(audiences.map((a) => a.node)),
     };
     return this.compiled;
+  }
+
+  /**
+   * What evaluating the audiences last compiled reads of a profile's interactions, and the version of the
+   * definitions it holds for; null before any were compiled. Read with no query: a caller checks the version
+   * against the one its own read saw.
+   */
+  interactionsNeeded(): { version: string; needed: InteractionsNeeded } | null {
+    return this.compiled && { version: this.compiled.version, needed: this.compiled.needed };
   }
 
   /**

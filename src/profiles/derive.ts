@@ -4,6 +4,7 @@ import { defineQueries } from '../db/cypher';
 import type { TxRunner } from '../db/executor';
 import type { FactInteraction, ProfileFacts } from '../rules/evaluate';
 import type { RfmBoundaries } from '../tags/models/rfm';
+import { DAY_MS } from '../tags/models/days';
 import type { ModelsService } from '../tags/models.service';
 import type { SegmentChangeRecord, SettleMemo } from './profile-changes';
 import { flattenTraits } from './flatten-traits';
@@ -32,7 +33,15 @@ interface FactsRow {
 export interface DeriveSettings {
   /** Namespaces whose traits win over newer ones, highest first (TRAIT_NAMESPACE_RANKING). */
   readonly traitRanking: readonly string[];
+  /**
+   * What the engagement step reads of a profile's interactions: the newest `count` with a product of the
+   * `events`. Read here too (and passed on), so that it need not read them again.
+   */
+  readonly newest: { readonly events: readonly string[]; readonly count: number };
 }
+
+/** The event whose interactions make a profile's orders, spend and last order (of all time). */
+const ORDER_EVENT = 'Order Completed';
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a) === JSON.stringify(b);
@@ -60,9 +69,12 @@ export class ProfileDeriver {
     /** Gets every profile's interactions, for the engagement step. */
     memo?: SettleMemo,
   ): Promise<{ segmentChanges: SegmentChangeRecord[] }> {
-    const rows = (await tx.run(Q.profileFacts, { ids })) as unknown as FactsRow[];
+    const rows = await this.facts(tx, ids, now);
     const interactionsOf = new Map<string, FactInteraction[]>();
-    if (memo) memo.interactions = interactionsOf;
+    if (memo) {
+      memo.interactions = interactionsOf;
+      memo.newest = this.settings.newest;
+    }
     if (rows.length === 0) return { segmentChanges: [] };
     const boundaries = rows[0]!.boundaries ? (JSON.parse(rows[0]!.boundaries) as RfmBoundaries) : null;
     const changed: Array<{ id: string; properties: Record<string, unknown> }> = [];
@@ -86,7 +98,7 @@ export class ProfileDeriver {
       interactionsOf.set(row.id, interactions);
       // Summed in a fixed order, so the total does not depend on the order the database returned rows in.
       const orders = interactions
-        .filter((x) => x.event === 'Order Completed')
+        .filter((x) => x.event === ORDER_EVENT)
         .sort(
           (a, b) =>
             a.at - b.at ||
@@ -153,6 +165,29 @@ export class ProfileDeriver {
       now,
     );
     return { segmentChanges: await this.audiences.writeSegmentChanges(tx, diff, now) };
+  }
+
+  /**
+   * The facts of the profiles, with only the interactions settling reads (see profile-facts.cypher): those of
+   * the rules' and interest windows, of all time those of orders and of events rules count over all time, and
+   * the engagement step's. The rules are those last compiled; when the read shows that the definitions have
+   * moved since (or none were compiled yet), every interaction is read.
+   */
+  private async facts(tx: TxRunner, ids: readonly string[], now: number): Promise<FactsRow[]> {
+    const read = (since: number | null, events: readonly string[]) =>
+      tx.run(Q.profileFacts, {
+        ids,
+        since,
+        events,
+        counted: this.settings.newest.events,
+        newest: this.settings.newest.count,
+      }) as unknown as Promise<FactsRow[]>;
+    const rules = this.audiences.interactionsNeeded();
+    if (rules === null || rules.needed.everything) return read(null, []);
+    const since = Math.min(now - rules.needed.windowDays * DAY_MS, this.models.interestSince(now));
+    const rows = await read(since, [ORDER_EVENT, ...rules.needed.allTime]);
+    if (rows.length > 0 && rows[0]!.definitionsVersion !== rules.version) return read(null, []);
+    return rows;
   }
 
   /** Merged traits (JSON and flattened, stale flattened ones set to null), first and last seen, size. */

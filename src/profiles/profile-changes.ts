@@ -30,8 +30,13 @@ export interface SettleScope {
  * use instead of reading it again; a step run on its own (a rebuild) gets none.
  */
 export interface SettleMemo {
-  /** Every interaction of each settled profile that exists, as the derive step read them. */
+  /**
+   * Each settled profile's interactions as the derive step read them, oldest first: every one while the profile
+   * has few, else those settling needs, which include at least the newest `newest.count` interactions with a
+   * product of the `newest.events` (so a step that reads no more than those may use them instead).
+   */
   interactions?: Map<string, readonly EngagementInteraction[]>;
+  newest?: { readonly events: readonly string[]; readonly count: number };
 }
 
 /** Work that must follow, in the same transaction, any change to profiles' identities or data. */

@@ -2,18 +2,14 @@ import { notFound } from '../common/errors';
 import type { TxRunner } from '../db/executor';
 import type { Job } from '../jobs/job.type';
 import type { ConsentPolicy } from '../privacy/consent';
+import type { SettleMemo } from '../profiles/profile-changes';
 import { CONSENT_PROPERTIES, allowsPersonalization, consentOf } from './consent';
-import {
-  engagementInteractions,
-  engagementOf,
-  sameEngagement,
-  type EngagementInteraction,
-} from './engagement';
+import { engagementInteractions, engagementOf, sameEngagement } from './engagement';
 import { rankRecommendations, type Recommendation } from './ranking';
 import type { RecommendationLoaders } from './recommendations.loaders';
 import type { EngagementWrite, RecommendationsRepository, RelatedRow } from './recommendations.repository';
 import type { RelatedProductsRefresher } from './related-products.refresher';
-import { checkFirst, halfLifeMs, type RecommendationSettings } from './settings';
+import { checkFirst, engagementReads, halfLifeMs, type RecommendationSettings } from './settings';
 
 /** Candidates read per source of candidates (related products, lookalikes' purchases) before ranking. */
 const CANDIDATES = 200;
@@ -88,18 +84,28 @@ export class RecommendationsService {
     tx: TxRunner,
     ids: readonly string[],
     now: number,
-    /** Every interaction of each profile, when this settle has read them already (its derive step). */
-    known?: ReadonlyMap<string, readonly EngagementInteraction[]>,
+    /** What this settle has read already (its derive step): used when it holds what engagement reads. */
+    memo?: SettleMemo,
   ): Promise<void> {
     if (ids.length === 0) return;
     const { eventWeights, maxEventsPerProfile } = this.settings;
-    const reuse = known !== undefined && ids.every((id) => known.has(id));
+    const known = memo?.interactions;
+    const reads = engagementReads(this.settings);
+    // The memo's interactions do when they hold at least the newest of the same events as this step reads.
+    const held = memo?.newest;
+    const reuse =
+      known !== undefined &&
+      held !== undefined &&
+      held.count >= reads.count &&
+      held.events.length === reads.events.length &&
+      reads.events.every((event) => held.events.includes(event)) &&
+      ids.every((id) => known.has(id));
     // One lock order for every transaction settling the same profiles.
     const rows = await this.repository.engagementInputs(
       tx,
       [...ids].sort(),
       !reuse,
-      Object.keys(eventWeights),
+      reads.events,
       maxEventsPerProfile,
     );
     if (reuse)

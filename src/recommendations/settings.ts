@@ -91,6 +91,16 @@ export const DEFAULT_RECOMMENDATION_SETTINGS: RecommendationSettings = {
   maxVectorCandidates: 20_000,
 };
 
+/**
+ * What the engagement step reads of a profile's interactions: the newest `count` with a product of the counted
+ * `events` (a settle's derive step reads them too, and passes them on; see SettleMemo).
+ */
+export function engagementReads(
+  settings: Pick<RecommendationSettings, 'eventWeights' | 'maxEventsPerProfile'>,
+): { events: string[]; count: number } {
+  return { events: Object.keys(settings.eventWeights), count: settings.maxEventsPerProfile };
+}
+
 /** The half-life in milliseconds, as the queries take it. */
 export function halfLifeMs(settings: Pick<RecommendationSettings, 'halfLifeDays'>): number {
   return settings.halfLifeDays * DAY_MS;

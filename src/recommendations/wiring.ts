@@ -70,8 +70,7 @@ export function createRecommendationServices(
   const steps: RecommendationServices['steps'] = [
     {
       name: 'engagement',
-      step: (tx, ids, now, scope, memo) =>
-        recommendations.settle(tx, scope.engagement ?? ids, now, memo?.interactions),
+      step: (tx, ids, now, scope, memo) => recommendations.settle(tx, scope.engagement ?? ids, now, memo),
     },
     { name: 'embeddings', step: (tx, ids, now) => lookalikes.settle(tx, ids, now) },
   ];

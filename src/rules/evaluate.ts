@@ -166,3 +166,45 @@ export function evaluateRule(node: RuleNode, facts: ProfileFacts, now: number): 
       return facts.namespaces.has(node.namespace);
   }
 }
+
+/**
+ * Which interactions evaluating some rules reads: those of the last `windowDays` days (the longest window),
+ * and of all time those of the `allTime` events; every one when `everything` (a rule counts any event of all
+ * time). What a settle must load of a long-lived profile's history, and no more.
+ */
+export interface InteractionsNeeded {
+  readonly windowDays: number;
+  readonly allTime: ReadonlySet<string>;
+  readonly everything: boolean;
+}
+
+/** What evaluating `nodes` reads of a profile's interactions (see InteractionsNeeded). */
+export function interactionsNeeded(nodes: readonly RuleNode[]): InteractionsNeeded {
+  let windowDays = 0;
+  const allTime = new Set<string>();
+  let everything = false;
+  const visit = (node: RuleNode): void => {
+    switch (node.kind) {
+      case 'all':
+      case 'any':
+        node.rules.forEach(visit);
+        return;
+      case 'not':
+        visit(node.rule);
+        return;
+      case 'tag':
+      case 'segment':
+        if (node.rule) visit(node.rule);
+        return;
+      case 'event':
+        if (node.withinDays !== null) windowDays = Math.max(windowDays, node.withinDays);
+        else if (node.event !== null) allTime.add(node.event);
+        else everything = true;
+        return;
+      default:
+        return;
+    }
+  };
+  nodes.forEach(visit);
+  return { windowDays, allTime, everything };
+}

@@ -15,6 +15,7 @@ import type { LookalikesService } from '../lookalikes/lookalikes.service';
 import { ProfileDeriver } from '../profiles/derive';
 import type { RecommendationsRepository } from '../recommendations/recommendations.repository';
 import type { RecommendationsService } from '../recommendations/recommendations.service';
+import { DEFAULT_RECOMMENDATION_SETTINGS, engagementReads } from '../recommendations/settings';
 import { createRecommendationServices, registerSettleSteps } from '../recommendations/wiring';
 import { ProfileChanges } from '../profiles/profile-changes';
 import { ProfilesRepository } from '../profiles/profiles.repository';
@@ -110,6 +111,7 @@ export function createServices(
   );
   const deriver = new ProfileDeriver(models, audiences, audiencesRepository, {
     traitRanking: config.TRAIT_NAMESPACE_RANKING,
+    newest: engagementReads(DEFAULT_RECOMMENDATION_SETTINGS),
   });
   changes.addStep('derive', (tx, ids, now, _scope, memo) => deriver.derive(tx, ids, now, memo));
   changes.addRetireStep((tx, retired, now) => audiencesRepository.retireAudiences(tx, retired, now));

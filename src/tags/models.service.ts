@@ -115,6 +115,11 @@ export class ModelsService {
     private readonly settings: ModelsSettings = DEFAULT_MODELS_SETTINGS,
   ) {}
 
+  /** The oldest interaction that counts for interest at `now`: six half-lives back (1/64 of the weight). */
+  interestSince(now: number): number {
+    return now - 6 * this.settings.interest.halfLifeDays * DAY_MS;
+  }
+
   /**
    * One profile's metrics and computed tags from its orders, visits and recent product interactions: RFM
    * values and scores (with the stored boundaries), lifecycle stage, average order value band, and interest
@@ -127,7 +132,7 @@ export class ModelsService {
     );
     const score = boundaries ? rfmScore(raw, boundaries) : null;
     const aov = input.orders > 0 ? Math.round((input.monetary / input.orders) * 100) / 100 : null;
-    const since = now - 6 * this.settings.interest.halfLifeDays * DAY_MS;
+    const since = this.interestSince(now);
     const recent = input.interests.filter((x) => x.at >= since).slice(-this.settings.maxInterestEvents);
     const modelTags = new Map<string, number | null>();
     const newTags: ComputedMetrics['newTags'] = [];
