@@ -147,4 +147,28 @@ describe('settling a profile with a long history', () => {
       expect(await engagementFromItsOwnRead(id)).toEqual(all.engaged);
     }
   });
+
+  it('counts no interaction for a profile that has none (it used to read one of nulls, which "any event" matched)', async () => {
+    const quiet = `${u}-quiet`;
+    await db.services.segments.create('did anything', { count: { gte: 1 } });
+    await db.services.segments.create('never did anything', { not: { count: { gte: 1 } } });
+    await db.services.jobs.idle();
+    await db.services.ingest.ingest([
+      {
+        type: 'identify',
+        messageId: messageId(),
+        userId: quiet,
+        traits: { plan: 'crm-only' },
+        timestamp: at(now),
+      },
+    ]);
+    const [row] = await db.cypher(
+      `MATCH (:Identifier {namespace: 'user_id', value: $quiet})-[:IN]->(p:Profile)
+       RETURN p.id AS id, COUNT { (p)<-[:IN]-(:Identifier)-[:DID]->() } AS interactions`,
+      { quiet },
+    );
+    expect(row!.interactions).toBe(0);
+    expect(read.get(row!.id as string)).toBe(0);
+    expect(await segments(row!.id as string)).toEqual(['never did anything']);
+  });
 });
