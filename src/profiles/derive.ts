@@ -2,6 +2,7 @@ import type { AudiencesRepository } from '../audiences/audiences.repository';
 import type { AudiencesService } from '../audiences/audiences.service';
 import { defineQueries } from '../db/cypher';
 import type { TxRunner } from '../db/executor';
+import { PURCHASE } from '../recommendations/settings';
 import type { FactInteraction, ProfileFacts } from '../rules/evaluate';
 import type { RfmBoundaries } from '../tags/models/rfm';
 import { DAY_MS } from '../tags/models/days';
@@ -40,9 +41,6 @@ export interface DeriveSettings {
   readonly newest: { readonly events: readonly string[]; readonly count: number };
 }
 
-/** The event whose interactions make a profile's orders, spend and last order (of all time). */
-const ORDER_EVENT = 'Order Completed';
-
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) || Array.isArray(b)) return JSON.stringify(a) === JSON.stringify(b);
   return (a ?? null) === (b ?? null);
@@ -66,7 +64,7 @@ export class ProfileDeriver {
     tx: TxRunner,
     ids: readonly string[],
     now: number,
-    /** Gets every profile's interactions, for the engagement step. */
+    /** Gets the interactions read of every profile, for the engagement step. */
     memo?: SettleMemo,
   ): Promise<{ segmentChanges: SegmentChangeRecord[] }> {
     const rows = await this.facts(tx, ids, now);
@@ -98,7 +96,7 @@ export class ProfileDeriver {
       interactionsOf.set(row.id, interactions);
       // Summed in a fixed order, so the total does not depend on the order the database returned rows in.
       const orders = interactions
-        .filter((x) => x.event === ORDER_EVENT)
+        .filter((x) => x.event === PURCHASE)
         .sort(
           (a, b) =>
             a.at - b.at ||
@@ -185,7 +183,7 @@ export class ProfileDeriver {
     const rules = this.audiences.interactionsNeeded();
     if (rules === null || rules.needed.everything) return read(null, []);
     const since = Math.min(now - rules.needed.windowDays * DAY_MS, this.models.interestSince(now));
-    const rows = await read(since, [ORDER_EVENT, ...rules.needed.allTime]);
+    const rows = await read(since, [PURCHASE, ...rules.needed.allTime]);
     if (rows.length > 0 && rows[0]!.definitionsVersion !== rules.version) return read(null, []);
     return rows;
   }
