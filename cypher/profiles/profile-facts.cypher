@@ -2,13 +2,13 @@
 // traits and times), its interactions (with the product's category and the order they belong to), the
 // tags and segments it holds now, the stored RFM boundaries and the version of the tag and segment
 // definitions.
-// Of a profile's interactions, all of them while it has at most $newest (counted by its identifiers' DID
-// degrees, which reads no interaction); beyond that only what settling reads, so that a long-lived profile
-// does not pay for its whole history at every event: those since $since (the longest rule window and the
-// interest window; null: every interaction), those of the $events of all time (orders, and the events rules
-// count over all time), and the newest $newest of the $counted events with a product (the engagement step's
-// input). These are mostly within the window already: older ones are looked for only when the window holds
-// fewer than $newest of them.
+// Of a profile's interactions (oldest first), all of them while it has at most $newest (counted by its
+// identifiers' DID degrees, which reads no interaction); beyond that only what settling reads, so that a
+// long-lived profile does not pay for its whole history at every event: those since $since (the longest rule
+// window and the interest window; null: every interaction), those of the $events of all time (orders, and the
+// events rules count over all time), and the newest $newest of the $counted events with a product (the
+// engagement step's input). These are mostly within the window already: older ones are looked for only when the
+// window holds fewer than $newest, and returned apart (olderInteractions, all older than the window).
 // params: $ids: profile ids, $since, $events, $counted, $newest
 CALL {
   OPTIONAL MATCH (m:ModelState {id: 'rfm'})
@@ -28,23 +28,27 @@ CALL {
   WITH p, held
   OPTIONAL MATCH (p)<-[:IN]-(:Identifier)-[:DID]->(x:Interaction)
   WHERE held <= $newest OR $since IS NULL OR x.at >= $since OR x.event IN $events
-  RETURN collect(x) AS kept,
-    count(CASE WHEN x.at >= $since AND x.event IN $counted AND x.productId IS NOT NULL THEN 1 END) AS recent
+  OPTIONAL MATCH (x)-[:ON]->(prod:Product)
+  WITH held, x, prod ORDER BY x.at
+  RETURN
+    collect(CASE WHEN x IS NOT NULL
+      THEN [x.event, x.at, x.value, x.productId, prod.category, coalesce(x.orderId, x.messageId)] END) AS kept,
+    count(CASE WHEN held > $newest AND x.at >= $since AND x.event IN $counted AND x.productId IS NOT NULL THEN 1 END) AS recent
 }
 CALL {
   WITH p, held, recent
-  WITH p, recent WHERE held > $newest AND $since IS NOT NULL AND recent < $newest
+  WITH p WHERE held > $newest AND $since IS NOT NULL AND recent < $newest
   MATCH (p)<-[:IN]-(:Identifier)-[:DID]->(x:Interaction)
   WHERE x.at < $since AND x.event IN $counted AND x.productId IS NOT NULL
   WITH x ORDER BY x.at DESC LIMIT toInteger($newest)
   RETURN collect(x) AS older
 }
 CALL {
-  WITH kept, older, recent
-  UNWIND kept + [x IN older[..$newest - recent] WHERE NOT x.event IN $events] AS x
+  WITH older, recent
+  UNWIND [x IN older[..$newest - recent] WHERE NOT x.event IN $events] AS x
   OPTIONAL MATCH (x)-[:ON]->(prod:Product)
   WITH x, prod ORDER BY x.at
-  RETURN collect([x.event, x.at, x.value, x.productId, prod.category, coalesce(x.orderId, x.messageId)]) AS interactions
+  RETURN collect([x.event, x.at, x.value, x.productId, prod.category, coalesce(x.orderId, x.messageId)]) AS before
 }
 CALL {
   WITH p
@@ -56,4 +60,4 @@ CALL {
   OPTIONAL MATCH (p)-[:MEMBER_OF]->(s:Segment)
   RETURN collect(s.id) AS segments
 }
-RETURN id, properties(p) AS properties, members, interactions, tags, segments, boundaries, definitionsVersion
+RETURN id, properties(p) AS properties, members, kept AS interactions, before AS olderInteractions, tags, segments, boundaries, definitionsVersion

@@ -13,6 +13,8 @@ import { mergeProfileTraits, parseStoredTraits } from './traits';
 
 const Q = defineQueries('profiles', ['profile-facts', 'write-derived'] as const);
 
+type Interaction = [string, number, number | null, string | null, string | null, string];
+
 interface FactsRow {
   id: string;
   properties: Record<string, unknown>;
@@ -22,8 +24,10 @@ interface FactsRow {
     firstSeen: number | null;
     lastSeen: number | null;
   }>;
-  /** [event, at, value, productId, category, orderId] */
-  interactions: Array<[string, number, number | null, string | null, string | null, string]>;
+  /** [event, at, value, productId, category, orderId], oldest first */
+  interactions: Interaction[];
+  /** Older than every one of `interactions` that is not an all-time event, oldest first (see the statement). */
+  olderInteractions: Interaction[];
   /** [tagId, score, kind] */
   tags: Array<[string | null, number | null, string | null]>;
   segments: string[];
@@ -85,7 +89,11 @@ export class ProfileDeriver {
           m.namespace !== null,
       );
       const properties = this.summary(row, members);
-      const interactions = row.interactions.map(([event, at, value, productId, category, orderId]) => ({
+      const read =
+        row.olderInteractions.length === 0
+          ? row.interactions
+          : [...row.olderInteractions, ...row.interactions].sort((a, b) => a[1] - b[1]);
+      const interactions = read.map(([event, at, value, productId, category, orderId]) => ({
         event,
         at,
         value,
