@@ -1,5 +1,6 @@
 import { defineQueries } from '../db/cypher';
 import type { Executor, TxRunner } from '../db/executor';
+import type { EngagedProduct } from '../recommendations/engagement';
 import { featureKey } from './reasons';
 
 const Q = defineQueries('lookalikes', [
@@ -21,7 +22,8 @@ export interface EmbeddingInputs {
   monetary: number;
   lifecycleStage: string | null;
   tags: Array<{ id: string; kind: string; name: string; score: number | null }>;
-  engaged: Array<{ category: string | null; weight: number; lastAt: number }>;
+  /** Null unless the profile was among those whose edges were to be read. */
+  engaged: EngagedProduct[] | null;
 }
 
 export interface SeedRead {
@@ -77,9 +79,11 @@ export class LookalikesRepository {
   async embeddingInputs(
     tx: TxRunner,
     ids: readonly string[],
+    readEngaged: readonly string[],
     consentKeys: readonly string[],
   ): Promise<EmbeddingInputs[]> {
-    return (await tx.run(Q.embeddingInputs, { ids, consentKeys })) as unknown as EmbeddingInputs[];
+    const params = { ids, readEngaged, consentKeys };
+    return (await tx.run(Q.embeddingInputs, params)) as unknown as EmbeddingInputs[];
   }
 
   async writeEmbeddings(

@@ -1,5 +1,6 @@
 import { badInput, notFound } from '../common/errors';
 import type { TxRunner } from '../db/executor';
+import type { SettleMemo } from '../profiles/profile-changes';
 import type { ConsentPolicy } from '../privacy/consent';
 import { CONSENT_PROPERTIES, allowsPersonalization, consentOf } from '../recommendations/consent';
 import { checkFirst, halfLifeMs, type RecommendationSettings } from '../recommendations/settings';
@@ -64,22 +65,26 @@ export class LookalikesService {
   /**
    * Settle step: recomputes the embeddings of the given profiles (after the tags, metrics and engagement
    * they are made from) and writes those that changed; a profile that does not allow personalisation has
-   * none, which takes it out of the vector index.
+   * none, which takes it out of the vector index. The ENGAGED edges the engagement step passes on in the
+   * memo are not read again.
    */
-  async settle(tx: TxRunner, ids: readonly string[], now: number): Promise<void> {
+  async settle(tx: TxRunner, ids: readonly string[], now: number, memo?: SettleMemo): Promise<void> {
     if (ids.length === 0) return;
-    const rows = await this.repository.embeddingInputs(tx, ids, CONSENT_PROPERTIES);
+    const passed = memo?.engaged;
+    const readEngaged = passed ? ids.filter((id) => !passed.has(id)) : ids;
+    const rows = await this.repository.embeddingInputs(tx, ids, readEngaged, CONSENT_PROPERTIES);
     const half = halfLifeMs(this.settings);
     const changed: Array<{ id: string; embedding: number[] | null }> = [];
     for (const row of rows) {
       let embedding: number[] | null = null;
       if (allowsPersonalization(this.consent, consentOf(row.consent))) {
+        const engaged = row.engaged ?? passed?.get(row.id) ?? [];
         // Weights taken at the profile's latest engagement: their ratios, all an embedding keeps, do not
         // depend on when it is computed, so an unchanged profile gets the same vector.
-        const latest = Math.max(0, ...row.engaged.map((e) => e.lastAt));
+        const latest = Math.max(0, ...engaged.map((e) => e.lastAt));
         embedding = buildEmbedding({
           tags: row.tags,
-          engaged: row.engaged.map((e) => ({
+          engaged: engaged.map((e) => ({
             category: e.category,
             weight: e.weight * 2 ** ((e.lastAt - latest) / half),
           })),

@@ -1,5 +1,5 @@
 import type { TxRunner } from '../db/executor';
-import type { EngagementInteraction } from '../recommendations/engagement';
+import type { EngagedProduct, EngagementInteraction } from '../recommendations/engagement';
 
 /** One entry or exit of the durable segment change log. */
 export interface SegmentChangeRecord {
@@ -37,6 +37,11 @@ export interface SettleMemo {
    */
   interactions?: Map<string, readonly EngagementInteraction[]>;
   newest?: { readonly events: readonly string[]; readonly count: number };
+  /**
+   * The ENGAGED edges the engagement step left, by profile, for the profiles it computed from `interactions`
+   * (those whose edges a later step may take from here instead of expanding them again).
+   */
+  engaged?: Map<string, readonly EngagedProduct[]>;
 }
 
 /** Work that must follow, in the same transaction, any change to profiles' identities or data. */

@@ -23,6 +23,15 @@ export interface EngagementInteraction {
   readonly event: string;
   readonly at: number;
   readonly productId: string | null;
+  /** Its product's category, where the reader has it. */
+  readonly category?: string | null;
+}
+
+/** One ENGAGED edge as the embeddings read it: the product's category, the weight and when. */
+export interface EngagedProduct {
+  readonly category: string | null;
+  readonly weight: number;
+  readonly lastAt: number;
 }
 
 export interface EngagementEvent {
@@ -94,22 +103,31 @@ export type EngagementAction = 'bought' | 'added to your cart' | 'viewed';
 
 /**
  * What engagement-inputs.cypher reads of a profile's interactions, from all of them: those of the counted
- * events with a product, newest first, at most `maxEvents`, grouped by product.
+ * events with a product, newest first, at most `maxEvents`, grouped by product (with its category, where the
+ * interactions have it).
  */
 export function engagementInteractions(
   interactions: readonly EngagementInteraction[],
   weights: Readonly<Record<string, number>>,
   maxEvents: number,
-): Array<{ productId: string; events: EngagementEvent[] }> {
+): Array<{ productId: string; category: string | null; events: EngagementEvent[] }> {
   const counted = interactions
     .filter((x) => x.productId !== null && Object.hasOwn(weights, x.event))
     .sort((a, b) => b.at - a.at)
     .slice(0, maxEvents);
-  const byProduct = new Map<string, EngagementEvent[]>();
-  for (const { productId, event, at } of counted) {
-    const events = byProduct.get(productId!);
-    if (events) events.push({ event, at });
-    else byProduct.set(productId!, [{ event, at }]);
+  const byProduct = new Map<
+    string,
+    { productId: string; category: string | null; events: EngagementEvent[] }
+  >();
+  for (const { productId, event, at, category } of counted) {
+    const product = byProduct.get(productId!);
+    if (product) product.events.push({ event, at });
+    else
+      byProduct.set(productId!, {
+        productId: productId!,
+        category: category ?? null,
+        events: [{ event, at }],
+      });
   }
-  return [...byProduct].map(([productId, events]) => ({ productId, events }));
+  return [...byProduct.values()];
 }

@@ -25,7 +25,8 @@ const Q = defineQueries('recommendations', [
 
 export interface EngagementInputs {
   id: string;
-  interactions: Array<{ productId: string; events: EngagementEvent[] }>;
+  /** Grouped by product; the category only when taken from a settle's memo (the statement does not read it). */
+  interactions: Array<{ productId: string; category?: string | null; events: EngagementEvent[] }>;
   /** Its ENGAGED edges, each with its element id (valid until the transaction that read it ends). */
   engaged: Array<Engagement & { edge: string; productId: string }>;
   /** Aliases merged into the profile still hold ENGAGED edges. */

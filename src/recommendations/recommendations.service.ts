@@ -4,7 +4,7 @@ import type { Job } from '../jobs/job.type';
 import type { ConsentPolicy } from '../privacy/consent';
 import type { SettleMemo } from '../profiles/profile-changes';
 import { CONSENT_PROPERTIES, allowsPersonalization, consentOf } from './consent';
-import { engagementInteractions, engagementOf, sameEngagement } from './engagement';
+import { engagementInteractions, engagementOf, sameEngagement, type EngagedProduct } from './engagement';
 import { rankRecommendations, type Recommendation } from './ranking';
 import type { RecommendationLoaders } from './recommendations.loaders';
 import type { EngagementWrite, RecommendationsRepository, RelatedRow } from './recommendations.repository';
@@ -117,13 +117,18 @@ export class RecommendationsService {
       removals: [],
       aliasesOf: [],
     };
+    // The edges each profile is left with, for the embeddings step: known when computed from the memo's
+    // interactions, which carry their products' categories.
+    const leftBy = reuse && memo ? (memo.engaged ??= new Map()) : undefined;
     for (const row of rows) {
       const held = new Map(row.engaged.map((e) => [e.productId, e]));
       const wanted = new Set<string>();
-      for (const { productId, events } of row.interactions) {
+      const left: EngagedProduct[] = [];
+      for (const { productId, category, events } of row.interactions) {
         const engagement = engagementOf(events, eventWeights, halfLifeMs(this.settings));
         if (!engagement) continue;
         wanted.add(productId);
+        left.push({ category: category ?? null, weight: engagement.weight, lastAt: engagement.lastAt });
         const current = held.get(productId);
         if (!current) write.creates.push({ profileId: row.id, productId, ...engagement });
         else if (!sameEngagement(current, engagement))
@@ -131,6 +136,7 @@ export class RecommendationsService {
       }
       for (const [productId, { edge }] of held) if (!wanted.has(productId)) write.removals.push(edge);
       if (row.aliasesEngaged) write.aliasesOf.push(row.id);
+      leftBy?.set(row.id, left);
     }
     // One lock order for every transaction touching the same products (each write marks its product dirty).
     const byProduct = (x: { productId: string }, y: { productId: string }) =>

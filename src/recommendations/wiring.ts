@@ -72,7 +72,7 @@ export function createRecommendationServices(
       name: 'engagement',
       step: (tx, ids, now, scope, memo) => recommendations.settle(tx, scope.engagement ?? ids, now, memo),
     },
-    { name: 'embeddings', step: (tx, ids, now) => lookalikes.settle(tx, ids, now) },
+    { name: 'embeddings', step: (tx, ids, now, _scope, memo) => lookalikes.settle(tx, ids, now, memo) },
   ];
   const refresher = new RelatedProductsRefresher(
     executor,

@@ -11,13 +11,18 @@ const DAY = 86_400_000;
 let db: TestDb;
 /** How many interactions each settle's derive step read, by profile id (a settle step placed after it). */
 const read = new Map<string, number>();
+/** How many ENGAGED edges each settle's engagement step passed on to the embeddings step, by profile id. */
+const passed = new Map<string, number>();
 
 beforeAll(async () => {
   db = await openTestDb();
   await wipe(db);
   await db.services.tags.installDefaults();
   db.services.changes.addStep('test-probe', async (_tx, ids, _now, _scope, memo) => {
-    for (const id of ids) read.set(id, memo?.interactions?.get(id)?.length ?? -1);
+    for (const id of ids) {
+      read.set(id, memo?.interactions?.get(id)?.length ?? -1);
+      passed.set(id, memo?.engaged?.get(id)?.length ?? -1);
+    }
   });
 });
 afterAll(async () => {
@@ -87,11 +92,12 @@ async function segments(id: string): Promise<string[]> {
   return row!.names as string[];
 }
 
-/** What settling derived from the interactions: order figures, tags (with scores) and engagement. */
+/** What settling derived from the interactions: order figures, tags (with scores), engagement, embedding. */
 async function derived(id: string) {
   const [row] = await db.cypher(
     `MATCH (p:Profile {id: $id})
      RETURN p.orders AS orders, p.monetary AS monetary, p.lastOrderAt AS lastOrderAt, p.aov AS aov,
+       p.embedding AS embedding,
        COLLECT { MATCH (p)-[r:HAS_TAG]->(t) RETURN [t.id, r.score] AS tag ORDER BY tag[0] } AS tags,
        COLLECT {
          MATCH (p)-[e:ENGAGED]->(x)
@@ -109,6 +115,13 @@ async function engagementFromItsOwnRead(id: string): Promise<unknown> {
     db.services.recommendations.settle(tx, [id], Date.now()),
   );
   return (await derived(id)).engaged;
+}
+
+/** The profile's embedding as the embeddings step computes it reading the ENGAGED edges itself. */
+async function embeddingFromItsOwnRead(id: string): Promise<unknown> {
+  await db.cypher('MATCH (p:Profile {id: $id}) SET p.embedding = null', { id });
+  await db.executor.writeTx('test.embedding', (tx) => db.services.lookalikes.settle(tx, [id], Date.now()));
+  return (await derived(id)).embedding;
 }
 
 const orderFigures = { orders: 3, monetary: 303, lastOrderAt: now - 498 * DAY, aov: 101 };
@@ -133,6 +146,10 @@ describe('settling a profile with a long history', () => {
       expect.arrayContaining(['tag-interest-home', 'tag-interest-sports']),
     );
     expect((bounded.engaged as unknown[]).length).toBe(40);
+    // The embeddings step took the 40 edges from the engagement step instead of reading them, to the same end.
+    expect(passed.get(id)).toBe(40);
+    expect((bounded.embedding as number[]).length).toBeGreaterThan(0);
+    expect(await embeddingFromItsOwnRead(id)).toEqual(bounded.embedding);
     expect(await engagementFromItsOwnRead(id)).toEqual(bounded.engaged);
 
     // A rule counting views of all time: every interaction is read, and the figures are the same.

@@ -59,9 +59,10 @@ describe("the interactions engagement is computed from, out of all of a profile'
       { event: 'Product Viewed', at: t - 9 * DAY, productId: 'c' },
     ];
     expect(engagementInteractions(all, weights, 3)).toEqual([
-      { productId: 'b', events: [{ event: 'Order Completed', at: t - DAY }] },
+      { productId: 'b', category: null, events: [{ event: 'Order Completed', at: t - DAY }] },
       {
         productId: 'a',
+        category: null,
         events: [
           { event: 'Product Added', at: t - 2 * DAY },
           { event: 'Product Viewed', at: t - 3 * DAY },
@@ -70,5 +71,19 @@ describe("the interactions engagement is computed from, out of all of a profile'
     ]);
     expect(engagementInteractions(all, weights, 10).map((x) => x.productId)).toEqual(['b', 'a', 'c']);
     expect(engagementInteractions([], weights, 10)).toEqual([]);
+  });
+
+  it("carries each product's category where the interactions have it", () => {
+    const all = [
+      { event: 'Product Viewed', at: t - DAY, productId: 'a', category: 'Sports/Running' },
+      { event: 'Order Completed', at: t, productId: 'a', category: 'Sports/Running' },
+      { event: 'Product Viewed', at: t, productId: 'b', category: null },
+    ];
+    expect(
+      engagementInteractions(all, weights, 10).map(({ productId, category }) => [productId, category]),
+    ).toEqual([
+      ['a', 'Sports/Running'],
+      ['b', null],
+    ]);
   });
 });
