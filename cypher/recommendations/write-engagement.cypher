@@ -2,8 +2,9 @@
 // creates the edges it found missing (no MERGE: nothing else can have created one since, and MERGE would look
 // for each edge twice), updates and deletes the others by element id (a seek instead of expanding the
 // profile), removes the ENGAGED edges of aliases merged into the given profiles, and marks every product
-// whose engagement changed as dirty for the related-products refresh.
-// params: $creates: [{profileId, productId, weight, purchases, carts, views, lastAt}], $updates: [{edge, productId, weight, purchases, carts, views, lastAt}], $removals: [edge element ids], $aliasesOf: profile ids, $now
+// whose engagement changed as dirty for the related-products refresh; stores each profile's new engagement
+// basis (what its edges now are computed from).
+// params: $creates: [{profileId, productId, weight, purchases, carts, views, lastAt}], $updates: [{edge, productId, weight, purchases, carts, views, lastAt}], $removals: [edge element ids], $aliasesOf: profile ids, $bases: [{id, basis}], $now
 CALL {
   UNWIND $creates AS u
   MATCH (p:Profile {id: u.profileId})
@@ -36,4 +37,10 @@ CALL {
   SET prod.relatedDirty = true
   RETURN count(*) AS unaliased
 }
-RETURN created, updated, removed, unaliased
+CALL {
+  UNWIND $bases AS b
+  MATCH (p:Profile {id: b.id})
+  SET p.engagementBasis = b.basis
+  RETURN count(*) AS based
+}
+RETURN created, updated, removed, unaliased, based

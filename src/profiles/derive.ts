@@ -76,6 +76,7 @@ export class ProfileDeriver {
     if (memo) {
       memo.interactions = interactionsOf;
       memo.newest = this.settings.newest;
+      memo.properties = new Map(rows.map((row) => [row.id, row.properties]));
     }
     if (rows.length === 0) return { segmentChanges: [] };
     const boundaries = rows[0]!.boundaries ? (JSON.parse(rows[0]!.boundaries) as RfmBoundaries) : null;

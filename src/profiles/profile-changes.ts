@@ -37,6 +37,8 @@ export interface SettleMemo {
    */
   interactions?: Map<string, readonly EngagementInteraction[]>;
   newest?: { readonly events: readonly string[]; readonly count: number };
+  /** Each settled profile's stored properties as the derive step read them. */
+  properties?: Map<string, Readonly<Record<string, unknown>>>;
   /**
    * The ENGAGED edges the engagement step left, by profile, for the profiles it computed from `interactions`
    * (those whose edges a later step may take from here instead of expanding them again).

@@ -3,7 +3,7 @@ import type { Executor, TxRunner } from '../db/executor';
 import type { Product } from '../products/product.type';
 import { toProduct } from '../products/products.repository';
 import type { AssociationOptions, CoEngaged, Relation, RelationFigures } from './association';
-import type { Engagement, EngagementEvent } from './engagement';
+import type { Engagement } from './engagement';
 
 const Q = defineQueries('recommendations', [
   'engagement-inputs',
@@ -25,9 +25,16 @@ const Q = defineQueries('recommendations', [
 
 export interface EngagementInputs {
   id: string;
-  /** Grouped by product; the category only when taken from a settle's memo (the statement does not read it). */
-  interactions: Array<{ productId: string; category?: string | null; events: EngagementEvent[] }>;
-  /** Its ENGAGED edges, each with its element id (valid until the transaction that read it ends). */
+  /** Its newest counted interactions (only when asked for). */
+  interactions: Array<{ event: string; at: number; productId: string }>;
+  /** Its stored engagement basis, as read under its lock. */
+  basis: string | null;
+  /**
+   * Whether that is the basis it was asked with and it has as many edges as that basis gave: then `engaged`
+   * holds only the edges of the products asked.
+   */
+  incremental: boolean;
+  /** Its ENGAGED edges (all, or those asked), each with its element id (valid until the transaction ends). */
   engaged: Array<Engagement & { edge: string; productId: string }>;
   /** Aliases merged into the profile still hold ENGAGED edges. */
   aliasesEngaged: boolean;
@@ -40,6 +47,8 @@ export interface EngagementWrite {
   /** Element ids of the edges to delete. */
   removals: readonly string[];
   aliasesOf: readonly string[];
+  /** The engagement basis of each profile whose basis changed. */
+  bases: ReadonlyArray<{ id: string; basis: string }>;
 }
 
 /** One product of a refresh batch, as phase 2 reads it (statistics as stored, at `statsAt`). */
@@ -83,23 +92,24 @@ export class RecommendationsRepository {
   constructor(private readonly executor: Executor) {}
 
   /**
-   * Write-locks the profiles (in the order given) and reads what their engagement is computed from; their
-   * interactions only `withInteractions` (otherwise empty).
+   * Write-locks the profiles (in the order given) and reads what their engagement is computed from: their
+   * interactions only `withInteractions` (otherwise empty); of a profile whose stored basis is the `basis`
+   * given and that has the `edges` that basis gave, the edges of its `products` only, else all of them.
    */
   async engagementInputs(
     tx: TxRunner,
-    ids: readonly string[],
+    profiles: ReadonlyArray<{ id: string; basis: string | null; products: readonly string[]; edges: number }>,
     withInteractions: boolean,
     events: readonly string[],
     maxEvents: number,
   ): Promise<EngagementInputs[]> {
-    const params = { ids, withInteractions, events, maxEvents };
+    const params = { profiles, withInteractions, events, maxEvents };
     return (await tx.run(Q.engagementInputs, params)) as unknown as EngagementInputs[];
   }
 
   async writeEngagement(tx: TxRunner, write: EngagementWrite, now: number): Promise<void> {
-    const { creates, updates, removals, aliasesOf } = write;
-    if (creates.length + updates.length + removals.length + aliasesOf.length === 0) return;
+    const { creates, updates, removals, aliasesOf, bases } = write;
+    if (creates.length + updates.length + removals.length + aliasesOf.length + bases.length === 0) return;
     await tx.run(Q.writeEngagement, { ...write, now });
   }
 

@@ -4,7 +4,16 @@ import type { Job } from '../jobs/job.type';
 import type { ConsentPolicy } from '../privacy/consent';
 import type { SettleMemo } from '../profiles/profile-changes';
 import { CONSENT_PROPERTIES, allowsPersonalization, consentOf } from './consent';
-import { engagementInteractions, engagementOf, sameEngagement, type EngagedProduct } from './engagement';
+import {
+  byProduct,
+  changedProducts,
+  countedInteractions,
+  engagementBasis,
+  engagementOf,
+  sameEngagement,
+  type CountedInteraction,
+  type EngagedProduct,
+} from './engagement';
 import { rankRecommendations, type Recommendation } from './ranking';
 import type { RecommendationLoaders } from './recommendations.loaders';
 import type { EngagementWrite, RecommendationsRepository, RelatedRow } from './recommendations.repository';
@@ -25,7 +34,14 @@ export class RecommendationsService {
     private readonly settings: RecommendationSettings,
     /** Keeps related products and popular lists current (the scheduler calls its `tick`). */
     readonly refresher: RelatedProductsRefresher,
-  ) {}
+  ) {
+    const { eventWeights, maxEventsPerProfile } = settings;
+    const weights = Object.entries(eventWeights).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    this.basisSettings = JSON.stringify([weights, halfLifeMs(settings), maxEventsPerProfile]);
+  }
+
+  /** What a stored engagement basis was computed with: one computed with other settings is not used. */
+  private readonly basisSettings: string;
 
   /** Starts refreshing every product's related products (with `rebuild`, every profile's data first). */
   refresh(rebuild: boolean): Promise<Job> {
@@ -76,9 +92,11 @@ export class RecommendationsService {
   }
 
   /**
-   * Settle step: recomputes the ENGAGED aggregates of the given (live) profiles from all their identifiers'
-   * interactions, writes the ones that changed, removes the ENGAGED edges of aliases merged into them, and
-   * marks the products whose engagement changed for the related-products refresh.
+   * Settle step: recomputes the ENGAGED aggregates of the given (live) profiles from their newest counted
+   * interactions through all their identifiers (the window), writes the ones that changed, removes the ENGAGED
+   * edges of aliases merged into them, and marks the products whose engagement changed for the related-products
+   * refresh. A profile whose stored basis (what its edges were computed from) the memo's interactions still
+   * hold has only the edges of the products its window changed read; any other, all of them.
    */
   async settle(
     tx: TxRunner,
@@ -100,35 +118,56 @@ export class RecommendationsService {
       held.events.length === reads.events.length &&
       reads.events.every((event) => held.events.includes(event)) &&
       ids.every((id) => known.has(id));
+    // Each profile's window from the memo, and the products it changed since the stored basis (if it can tell).
+    const windows = new Map<string, CountedInteraction[]>();
+    const full = (id: string) => ({ id, basis: null, products: [], edges: 0 });
+    const profiles = [...ids].sort().map((id) => {
+      if (!reuse) return full(id);
+      const counted = countedInteractions(known.get(id)!, eventWeights);
+      const window = counted.slice(0, maxEventsPerProfile);
+      windows.set(id, window);
+      const stored = memo?.properties?.get(id)?.engagementBasis;
+      const changed =
+        typeof stored === 'string' ? changedProducts(counted, window, stored, this.basisSettings) : null;
+      return changed
+        ? { id, basis: stored as string, products: [...changed.products].sort(), edges: changed.edges }
+        : full(id);
+    });
+    const productsOf = new Map(profiles.map((p) => [p.id, p.products]));
     // One lock order for every transaction settling the same profiles.
     const rows = await this.repository.engagementInputs(
       tx,
-      [...ids].sort(),
+      profiles,
       !reuse,
       reads.events,
       maxEventsPerProfile,
     );
-    if (reuse)
-      for (const row of rows)
-        row.interactions = engagementInteractions(known.get(row.id)!, eventWeights, maxEventsPerProfile);
     const write: { [K in keyof EngagementWrite]: Array<EngagementWrite[K][number]> } = {
       creates: [],
       updates: [],
       removals: [],
       aliasesOf: [],
+      bases: [],
     };
     // The edges each profile is left with, for the embeddings step: known when computed from the memo's
     // interactions, which carry their products' categories.
     const leftBy = reuse && memo ? (memo.engaged ??= new Map()) : undefined;
     for (const row of rows) {
+      const window = windows.get(row.id) ?? countedInteractions(row.interactions, eventWeights);
+      const basis = engagementBasis(window, this.basisSettings);
+      if (basis !== row.basis) write.bases.push({ id: row.id, basis });
       const held = new Map(row.engaged.map((e) => [e.productId, e]));
+      // Incremental: only the products read (those the window changed) are compared; the others' edges are
+      // what the window gives them already.
+      const compared = row.incremental ? new Set(productsOf.get(row.id)) : null;
       const wanted = new Set<string>();
       const left: EngagedProduct[] = [];
-      for (const { productId, category, events } of row.interactions) {
+      for (const { productId, category, events } of byProduct(window)) {
         const engagement = engagementOf(events, eventWeights, halfLifeMs(this.settings));
         if (!engagement) continue;
         wanted.add(productId);
-        left.push({ category: category ?? null, weight: engagement.weight, lastAt: engagement.lastAt });
+        left.push({ category, weight: engagement.weight, lastAt: engagement.lastAt });
+        if (compared && !compared.has(productId)) continue;
         const current = held.get(productId);
         if (!current) write.creates.push({ profileId: row.id, productId, ...engagement });
         else if (!sameEngagement(current, engagement))
@@ -139,10 +178,10 @@ export class RecommendationsService {
       leftBy?.set(row.id, left);
     }
     // One lock order for every transaction touching the same products (each write marks its product dirty).
-    const byProduct = (x: { productId: string }, y: { productId: string }) =>
+    const productOrder = (x: { productId: string }, y: { productId: string }) =>
       x.productId < y.productId ? -1 : x.productId > y.productId ? 1 : 0;
-    write.creates.sort(byProduct);
-    write.updates.sort(byProduct);
+    write.creates.sort(productOrder);
+    write.updates.sort(productOrder);
     await this.repository.writeEngagement(tx, write, now);
   }
 }

@@ -93,12 +93,18 @@ export const DEFAULT_RECOMMENDATION_SETTINGS: RecommendationSettings = {
 
 /**
  * What the engagement step reads of a profile's interactions: the newest `count` with a product of the counted
- * `events` (a settle's derive step reads them too, and passes them on; see SettleMemo).
+ * `events` (a settle's derive step reads them too, and passes them on; see SettleMemo). That is its window
+ * (`maxEventsPerProfile`) and a tenth more, so that it sees which interactions a few new ones pushed out of the
+ * window its edges were computed from, and reads only the edges of the products that changed.
  */
 export function engagementReads(
   settings: Pick<RecommendationSettings, 'eventWeights' | 'maxEventsPerProfile'>,
 ): { events: string[]; count: number } {
-  return { events: Object.keys(settings.eventWeights), count: settings.maxEventsPerProfile };
+  const { eventWeights, maxEventsPerProfile } = settings;
+  return {
+    events: Object.keys(eventWeights),
+    count: maxEventsPerProfile + Math.ceil(maxEventsPerProfile / 10),
+  };
 }
 
 /** The half-life in milliseconds, as the queries take it. */

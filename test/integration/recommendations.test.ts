@@ -359,7 +359,8 @@ describe('related products', () => {
     try {
       await db.executor.writeTx('test.settle', (tx) => db.services.changes.settle(tx, [id], now));
       expect(inputs).toHaveBeenCalledTimes(1);
-      expect(inputs.mock.calls[0]!.slice(1, 3)).toEqual([[id], false]);
+      const [, profiles, withInteractions] = inputs.mock.calls[0]!;
+      expect([profiles.map((p) => p.id), withInteractions]).toEqual([[id], false]);
     } finally {
       inputs.mockRestore();
     }

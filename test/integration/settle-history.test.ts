@@ -3,7 +3,8 @@ import { messageId } from '../helpers/events';
 import { openTestDb, unique, wipe, type TestDb } from '../helpers/neo4j';
 
 // A long-lived profile is settled from the interactions settling needs (the rules' and interest windows, orders
-// and the events rules count over all time, the engagement step's newest 1,000), not from its whole history.
+// and the events rules count over all time, the engagement step's newest 1,100), not from its whole history; and
+// its engagement step reads only the ENGAGED edges of the products a new interaction changes.
 // What is read depends on every rule in the database, so the file starts from an empty one (another file's
 // segment on views of all time would make every view needed).
 
@@ -13,11 +14,23 @@ let db: TestDb;
 const read = new Map<string, number>();
 /** How many ENGAGED edges each settle's engagement step passed on to the embeddings step, by profile id. */
 const passed = new Map<string, number>();
+/** What the engagement step's last read gave, by profile id (observed, not replaced). */
+const engagementRead = new Map<string, { incremental: boolean; products: string[] }>();
 
 beforeAll(async () => {
   db = await openTestDb();
   await wipe(db);
   await db.services.tags.installDefaults();
+  const repository = db.services.repositories.recommendations;
+  const engagementInputs = repository.engagementInputs.bind(repository);
+  jest.spyOn(repository, 'engagementInputs').mockImplementation(async (...args) => {
+    const rows = await engagementInputs(...args);
+    for (const row of rows) {
+      const products = row.engaged.map((e) => e.productId).sort();
+      engagementRead.set(row.id, { incremental: row.incremental, products });
+    }
+    return rows;
+  });
   db.services.changes.addStep('test-probe', async (_tx, ids, _now, _scope, memo) => {
     for (const id of ids) {
       read.set(id, memo?.interactions?.get(id)?.length ?? -1);
@@ -136,9 +149,13 @@ describe('settling a profile with a long history', () => {
     await db.services.ingest.ingest([view(now - DAY, 1700)]);
     const id = await profileId();
 
-    // 1,508 interactions; read: the newest 1,000 views and orders (the engagement step's; the 3 orders, 500 days
-    // ago, are among them) and the sign-up (a segment counts it over all time): 1,001.
-    expect(read.get(id)).toBe(1001);
+    // 1,508 interactions; read: the newest 1,100 views and orders (the engagement step's window of 1,000 and a
+    // tenth more; the 3 orders, 500 days ago, are among them) and the sign-up (a segment counts it over all
+    // time): 1,101.
+    expect(read.get(id)).toBe(1101);
+    // The last view (of product 1700 % 40 = 20) pushed the oldest of the window out (a view of product
+    // 506 % 40 = 26): the edges of those two products were read, not all 40.
+    expect(engagementRead.get(id)).toEqual({ incremental: true, products: [`${u}-p20`, `${u}-p26`] });
     expect(await segments(id)).toEqual(['ever signed up', 'viewed this week']);
     const bounded = await derived(id);
     expect(bounded).toMatchObject(orderFigures);
