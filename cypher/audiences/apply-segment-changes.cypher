@@ -4,6 +4,7 @@
 // As in apply-tag-changes, the shared Segment node is never write-locked: the profiles are (in id order),
 // and a MEMBER_OF is created or deleted only when, under that lock, it is missing or there.
 // params: $profileIds: the profiles of $changes, sorted, $changes: [{segmentId, profileId, change}], $now
+CYPHER replan=skip
 UNWIND $profileIds AS id
 MATCH (p:Profile {id: id})
 SET p._LOCK_ = true

@@ -6,7 +6,10 @@
 // write-locked instead (in id order; they are not shared, and stitching holds them already), and HAS_TAG is
 // created only when the locked profile does not hold it: every writer of a profile's tags locks the profile
 // first (a MERGE does too), so no two create the same one.
+// A tag to remove is found among the profile's tags (a few), not by its id: on a graph with few HAS_TAG the
+// planner would start from the tag and expand every profile holding it, and this statement keeps its first plan.
 // params: $profileIds: every profile of $add and $remove, sorted, $add: [{profileId, tagId, score}], $remove: [{profileId, tagId}], $now
+CYPHER replan=skip
 UNWIND $profileIds AS id
 MATCH (p:Profile {id: id})
 SET p._LOCK_ = true
@@ -32,8 +35,8 @@ CALL {
 }
 CALL {
   UNWIND $remove AS x
-  MATCH (p:Profile {id: x.profileId})
-  MATCH (p)-[r:HAS_TAG]->(:Tag {id: x.tagId})
+  MATCH (p:Profile {id: x.profileId})-[r:HAS_TAG]->(t)
+  WHERE t.id = x.tagId
   DELETE r
   RETURN count(*) AS removed
 }

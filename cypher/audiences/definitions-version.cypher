@@ -1,4 +1,5 @@
 // The version of the tag and segment definitions (`<epoch>:<count>`, 'none' before the first one).
 // params: none
+CYPHER replan=skip
 OPTIONAL MATCH (v:Sequence {name: 'audience-definitions'})
 RETURN coalesce(v.epoch + ':' + v.value, 'none') AS version

@@ -5,6 +5,7 @@
 // with beforeCommit) and holds the lock only while the transaction commits. Returns the position before the
 // first change: the changes get base + 1 .. base + size($changes), in the order given.
 // params: $changes: [{segmentId, profileId, change, at}]
+CYPHER replan=skip
 MERGE (seq:Sequence {name: 'segment-changes'})
   ON CREATE SET seq.value = 0
 SET seq.value = seq.value + size($changes)

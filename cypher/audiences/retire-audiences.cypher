@@ -4,6 +4,7 @@
 // it went into (keeping the earlier `since`). Returns the segments each is in, to be exited and logged by
 // apply-segment-changes while it is still a Profile.
 // params: $retired: [{id, into}] (into: null when dissolved), $now
+CYPHER replan=skip
 UNWIND $retired AS r
 MATCH (p:Profile {id: r.id})
 OPTIONAL MATCH (into:Profile {id: r.into})

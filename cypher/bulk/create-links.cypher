@@ -1,5 +1,6 @@
 // Creates evidence links, each holding its earliest event and how often it was seen (bulk load).
 // params: $links: [{a: {namespace, value}, b: {namespace, value}, at, lastAt, messageId, type, count}]
+CYPHER replan=skip
 UNWIND $links AS l
 MATCH (a:Identifier {namespace: l.a.namespace, value: l.a.value})
 MATCH (b:Identifier {namespace: l.b.namespace, value: l.b.value})

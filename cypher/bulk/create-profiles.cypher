@@ -1,5 +1,6 @@
 // Creates profiles with their member identifiers (bulk load).
 // params: $profiles: [{id, anchor, createdAt, members: [{namespace, value}]}], $now
+CYPHER replan=skip
 UNWIND $profiles AS x
 CREATE (p:Profile {id: x.id, anchor: x.anchor, createdAt: x.createdAt, updatedAt: $now})
 WITH p, x

@@ -1,5 +1,6 @@
 // Attaches shared devices and contact points to the profiles of the accounts they serve (bulk load).
 // params: $shared: [{namespace, value, profileIds}]
+CYPHER replan=skip
 UNWIND $shared AS s
 MATCH (i:Identifier {namespace: s.namespace, value: s.value})
 UNWIND s.profileIds AS pid

@@ -1,4 +1,5 @@
 // Records how many of the demo events are applied, and when the load completed (null: not yet).
 // params: $done, $completedAt
+CYPHER replan=skip
 MATCH (d:DemoLoad {id: 'demo'})
 SET d.done = $done, d.completedAt = $completedAt

@@ -2,5 +2,6 @@
 // are relative to, so a resumed load generates the same events), how many events are applied, and when it
 // completed (null while it is unfinished).
 // params: none
+CYPHER replan=skip
 MATCH (d:DemoLoad {id: 'demo'})
 RETURN d.people AS people, d.seed AS seed, d.now AS now, d.done AS done, d.completedAt AS completedAt

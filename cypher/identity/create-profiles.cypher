@@ -1,5 +1,6 @@
 // Creates the profiles a stitching plan founds, and brings back merged-away ids that a split revives.
 // params: $profiles: [{id, anchor, createdAt, revived}], $now
+CYPHER replan=skip
 UNWIND $profiles AS x
 CALL {
   WITH x

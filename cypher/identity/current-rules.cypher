@@ -1,4 +1,5 @@
 // The identity rules in force (JSON) and their version; none until rules were first configured.
 // params: none
+CYPHER replan=skip
 MATCH (r:IdentityRules {id: 'current'})
 RETURN r.version AS version, r.json AS json

@@ -2,6 +2,7 @@
 // marked erased, so a replay of them is a duplicate and cannot bring the evidence back). Returns what each
 // carried, to recompute the links it supported.
 // params: $messageIds, $now
+CYPHER replan=skip
 UNWIND $messageIds AS mid
 MATCH (e:Event {messageId: mid})
 WHERE e.erased IS NULL

@@ -1,5 +1,6 @@
 // Identifiers by namespace and value.
 // params: $identifiers: [{namespace, value}]
+CYPHER replan=skip
 UNWIND $identifiers AS k
 MATCH (i:Identifier {namespace: k.namespace, value: k.value})
 RETURN i {.namespace, .value, .kind, .firstSeen, .lastSeen, .conflicts, .shared} AS identifier

@@ -1,6 +1,7 @@
 // The members of the given profiles plus the given profile-less identifiers, each with its evidence links
 // and, for each neighbour, what stitching needs to know of it.
 // params: $profileIds, $keys: [{namespace, value}]
+CYPHER replan=skip
 CALL {
   UNWIND $profileIds AS pid
   MATCH (:Profile {id: pid})<-[:IN]-(i:Identifier)

@@ -6,6 +6,7 @@
 // Writing a property takes the node's write lock; removing it again in the same transaction leaves nothing
 // to commit (a written value, such as the time, would be one more record write per profile and settle).
 // params: $keys: [{namespace, value}], $except: profile ids already locked
+CYPHER replan=skip
 UNWIND $keys AS k
 MATCH (i:Identifier {namespace: k.namespace, value: k.value})
 OPTIONAL MATCH (i)-[:IN]->(p:Profile)

@@ -1,6 +1,7 @@
 // Points identifiers at their profile after stitching (none for shared or blocked ones) and stores what
 // stitching concluded about them.
 // params: $moves: [{namespace, value, profileId, shared, blocked, kind, conflicts}]
+CYPHER replan=skip
 UNWIND $moves AS mv
 MATCH (i:Identifier {namespace: mv.namespace, value: mv.value})
 SET i.shared = mv.shared, i.blocked = mv.blocked, i.kind = mv.kind, i.conflicts = mv.conflicts

@@ -1,5 +1,6 @@
 // The live profiles the given identifiers belong to, without locking them (read-only analysis).
 // params: $keys: [{namespace, value}], $except: profile ids already known, $now (unused; same shape as lock-profiles)
+CYPHER replan=skip
 UNWIND $keys AS k
 MATCH (:Identifier {namespace: k.namespace, value: k.value})-[:IN]->(p:Profile)
 WHERE NOT p.id IN $except

@@ -1,5 +1,6 @@
 // Records in both profiles' histories that stitching split identifiers off one profile into another.
 // params: $splits: [{id, from}], $now
+CYPHER replan=skip
 UNWIND $splits AS s
 MATCH (p:Profile {id: s.id})
 UNWIND s.from AS fromId

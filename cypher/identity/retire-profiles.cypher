@@ -1,6 +1,7 @@
 // Turns profiles that stitching merged away into aliases of the profile they went into (so their ids keep
 // resolving), moves what hangs on the profile itself over to it, and records the merge in its history.
 // params: $retired: [{id, into, reason, messageId, eventAt}], $now
+CYPHER replan=skip
 UNWIND $retired AS r
 MATCH (p:Profile {id: r.id})
 OPTIONAL MATCH (into:Profile {id: r.into})

@@ -1,6 +1,7 @@
 // Replaces the identity rules, bumping their version so every API instance notices. Returns the rules
 // that were in force before, for the caller to work out what the change affects.
 // params: $json, $now
+CYPHER replan=skip
 MERGE (r:IdentityRules {id: 'current'})
   ON CREATE SET r.version = 0
 WITH r, r.json AS previous

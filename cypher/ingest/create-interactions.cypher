@@ -3,6 +3,7 @@
 // product by link-interactions, after the products are locked: a storing round takes its identifiers' locks
 // (this statement creates relationships on them) before its products', as settling rounds do.
 // params: $interactions: [{id, messageId, event, at, productId, quantity, value, orderId, properties, namespace, identifier}]
+CYPHER replan=skip
 UNWIND $interactions AS x
 MATCH (i:Identifier {namespace: x.namespace, value: x.identifier})
 CREATE (i)-[:DID]->(:Interaction {

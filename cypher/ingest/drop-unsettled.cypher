@@ -1,5 +1,6 @@
 // Deletes the records of rounds whose identifiers were settled (in the settling transaction).
 // params: $ids
+CYPHER replan=skip
 UNWIND $ids AS id
 MATCH (u:Unsettled {id: id})
 DELETE u

@@ -4,4 +4,5 @@
 // A new node of its own, so that recording it locks nothing another round could hold.
 // `interacted`: those of the keys that got interactions (the others' profiles keep their engagement).
 // params: $id, $keys: ['namespace:value', ...], $interacted: the same kind, $at
+CYPHER replan=skip
 CREATE (:Unsettled {id: $id, keys: $keys, interacted: $interacted, at: $at})

@@ -5,6 +5,7 @@
 // written back, so it is locked before they are read and no concurrent batch's traits get lost. Each SET
 // reads the property it writes, which makes Neo4j lock before reading.
 // params: $identifiers: [{namespace, value, kind, firstSeen, lastSeen, hasTraits}], $now
+CYPHER replan=skip
 UNWIND $identifiers AS x
 MERGE (i:Identifier {namespace: x.namespace, value: x.value})
   ON CREATE SET i.kind = x.kind, i.firstSeen = x.firstSeen, i.lastSeen = x.lastSeen, i.createdAt = $now,

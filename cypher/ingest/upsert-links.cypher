@@ -2,6 +2,7 @@
 // the smaller key to the larger, holding the earliest evidence (time, then messageId) and how often it was
 // seen, so the stored link does not depend on the order events arrived in.
 // params: $links: [{a: {namespace, value}, b: {namespace, value}, at, lastAt, messageId, type, count}]
+CYPHER replan=skip
 UNWIND $links AS l
 MATCH (a:Identifier {namespace: l.a.namespace, value: l.a.value})
 MATCH (b:Identifier {namespace: l.b.namespace, value: l.b.value})

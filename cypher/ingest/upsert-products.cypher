@@ -6,6 +6,7 @@
 // settling rounds that write their engagement lock them. A product's category link changes
 // only with its description, and by CREATE: a relationship MERGE would write-lock the shared Category too.
 // params: $products: [{id, name, category, price, brand, at}] (sorted by id)
+CYPHER replan=skip
 UNWIND $products AS x
 MERGE (p:Product {id: x.id})
   ON CREATE SET p.createdAt = x.at

@@ -1,5 +1,6 @@
 // Jobs by id.
 // params: $ids
+CYPHER replan=skip
 UNWIND $ids AS id
 MATCH (j:Job {id: id})
 RETURN j {.*} AS job

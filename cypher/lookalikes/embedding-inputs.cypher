@@ -3,6 +3,7 @@
 // embedding stored now. The ENGAGED edges only of the profiles in $readEngaged: a settle's engagement step
 // passes on the edges it has just written (a long-lived profile has a thousand).
 // params: $ids: profile ids, $readEngaged: profile ids whose ENGAGED edges to read, $consentKeys
+CYPHER replan=skip
 UNWIND $ids AS id
 MATCH (p:Profile {id: id})
 RETURN id, [key IN $consentKeys | p[key]] AS consent, p.embedding AS embedding, coalesce(p.orders, 0) AS orders,

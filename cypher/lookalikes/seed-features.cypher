@@ -6,6 +6,7 @@
 // refresh), the sum of the category's products' engaged profiles (an upper bound, stored by the last refresh;
 // null for a path that is no category).
 // params: $ids, $minProfiles, $minShare
+CYPHER replan=skip
 UNWIND $ids AS id
 OPTIONAL MATCH (live:Profile {id: id})
 OPTIONAL MATCH (:MergedProfile {id: id})-[:MERGED_INTO]->(survivor:Profile)

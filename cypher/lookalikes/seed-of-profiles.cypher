@@ -2,6 +2,7 @@
 // to its survivor) in the order given, by id and by element id (which the nearest search excludes), the ids
 // that resolve to none, and the sum of the embeddings of up to $sample of the profiles.
 // params: $ids: profile ids, $sample
+CYPHER replan=skip
 UNWIND $ids AS id
 OPTIONAL MATCH (live:Profile {id: id})
 OPTIONAL MATCH (:MergedProfile {id: id})-[:MERGED_INTO]->(survivor:Profile)

@@ -1,6 +1,7 @@
 // The seed of a lookalike query given by a segment: its size, up to $sample members and the sum of their
 // embeddings (the direction of the centroid). No row when there is no such segment or it was deleted.
 // params: $segmentId, $sample
+CYPHER replan=skip
 MATCH (s:Segment {id: $segmentId})
 WHERE s.deleted IS NULL
 CALL {

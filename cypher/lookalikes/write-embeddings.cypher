@@ -1,5 +1,6 @@
 // Stores profiles' embeddings (null removes one, and so takes the profile out of the vector index).
 // params: $profiles: [{id, embedding}], $now
+CYPHER replan=skip
 UNWIND $profiles AS x
 MATCH (p:Profile {id: x.id})
 SET p.embedding = x.embedding, p.embeddingAt = $now

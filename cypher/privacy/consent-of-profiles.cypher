@@ -1,5 +1,6 @@
 // Each profile's consent records, newest first.
 // params: $ids
+CYPHER replan=skip
 UNWIND $ids AS id
 OPTIONAL MATCH (:Profile {id: id})<-[:IN]-(:Identifier)-[:CONSENTED]->(c:ConsentRecord)
 WITH id, c ORDER BY c.at DESC

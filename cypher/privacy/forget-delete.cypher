@@ -2,6 +2,7 @@
 // consent records, the interactions they did, the events that carried them, its tags, memberships and
 // history, and the merged ids that resolved to it. Suppression hashes are written by the caller.
 // params: $id
+CYPHER replan=skip
 MATCH (p:Profile {id: $id})
 OPTIONAL MATCH (p)<-[:IN]-(i:Identifier)
 WITH p, collect(i) AS identifiers

@@ -2,6 +2,7 @@
 // and identifiers of other profiles linked to its identifiers (restitched once the links are gone).
 // A merged-away id stands for the profile it was merged into, as everywhere else.
 // params: $id
+CYPHER replan=skip
 OPTIONAL MATCH (live:Profile {id: $id})
 OPTIONAL MATCH (:MergedProfile {id: $id})-[:MERGED_INTO]->(survivor:Profile)
 WITH coalesce(live, survivor) AS p

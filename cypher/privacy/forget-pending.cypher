@@ -2,6 +2,7 @@
 // not settled), to be settled before the profile is erased; stitching follows them to any others like them.
 // A merged-away id stands for the profile it was merged into, as in forget-load.
 // params: $id
+CYPHER replan=skip
 OPTIONAL MATCH (live:Profile {id: $id})
 OPTIONAL MATCH (:MergedProfile {id: $id})-[:MERGED_INTO]->(survivor:Profile)
 WITH coalesce(live, survivor) AS p

@@ -1,5 +1,6 @@
 // Which of the given identifier hashes belong to erased profiles.
 // params: $hashes
+CYPHER replan=skip
 UNWIND $hashes AS h
 MATCH (s:Suppressed {hash: h})
 RETURN s.hash AS hash

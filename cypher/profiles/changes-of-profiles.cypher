@@ -1,5 +1,6 @@
 // The identity history of each profile (merges into it, splits off it), newest first.
 // params: $ids: profile ids
+CYPHER replan=skip
 UNWIND $ids AS id
 OPTIONAL MATCH (:Profile {id: id})-[:HAS_CHANGE]->(c:IdentityChange)
 WITH id, c ORDER BY c.at DESC, c.otherId

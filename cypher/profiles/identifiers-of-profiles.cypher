@@ -1,5 +1,6 @@
 // The identifiers of each profile: its own, then the shared devices and contact points it uses.
 // params: $ids: profile ids
+CYPHER replan=skip
 UNWIND $ids AS id
 MATCH (p:Profile {id: id})
 CALL {

@@ -2,6 +2,7 @@
 // (null for the first page), with one extra row to tell whether another page follows.
 // (Properties are read only when asked for.)
 // params: $ids: profile ids, $first, $afterAt, $afterId, $properties
+CYPHER replan=skip
 UNWIND $ids AS id
 MATCH (p:Profile {id: id})
 CALL {

@@ -1,5 +1,6 @@
 // Ids of the profiles merged into each profile (they resolve to it).
 // params: $ids: profile ids
+CYPHER replan=skip
 UNWIND $ids AS id
 OPTIONAL MATCH (m:MergedProfile)-[:MERGED_INTO]->(:Profile {id: id})
 WITH id, m ORDER BY m.id

@@ -1,5 +1,6 @@
 // The profile of each identifier (none for a shared device or contact point: it belongs to several).
 // params: $identifiers: [{namespace, value}]
+CYPHER replan=skip
 UNWIND $identifiers AS k
 MATCH (:Identifier {namespace: k.namespace, value: k.value})-[:IN]->(p:Profile)
 RETURN k.namespace AS namespace, k.value AS value,

@@ -1,5 +1,6 @@
 // Profiles by id, resolving merged-away ids to their survivor; one row per requested id that resolves.
 // params: $ids
+CYPHER replan=skip
 UNWIND $ids AS id
 OPTIONAL MATCH (live:Profile {id: id})
 OPTIONAL MATCH (:MergedProfile {id: id})-[:MERGED_INTO]->(survivor:Profile)

@@ -16,6 +16,7 @@
 // expanding ON and reading the product (a fifth of this statement's database hits). Without
 // $withInteractions the interactions are not read (empty): a settle's derive step has read them already.
 // params: $profiles: [{id, basis, products, edges}], $withInteractions, $events: counted event names, $maxEvents
+CYPHER replan=skip
 UNWIND $profiles AS asked
 MATCH (p:Profile {id: asked.id})
 SET p._LOCK_ = true

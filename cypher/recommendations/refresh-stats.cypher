@@ -3,6 +3,7 @@
 // engagement statistics at $now over live profiles (support, buyers, norm and sum of the decayed weights),
 // and marks it pending for phase 2.
 // params: $ids: product ids, $now, $halfLifeMs
+CYPHER replan=skip
 UNWIND $ids AS id
 MATCH (a:Product {id: id})
 REMOVE a.relatedDirty

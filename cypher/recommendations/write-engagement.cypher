@@ -5,6 +5,7 @@
 // whose engagement changed as dirty for the related-products refresh; stores each profile's new engagement
 // basis (what its edges now are computed from).
 // params: $creates: [{profileId, productId, weight, purchases, carts, views, lastAt}], $updates: [{edge, productId, weight, purchases, carts, views, lastAt}], $removals: [edge element ids], $aliasesOf: profile ids, $bases: [{id, basis}], $now
+CYPHER replan=skip
 CALL {
   UNWIND $creates AS u
   MATCH (p:Profile {id: u.profileId})

@@ -1,5 +1,6 @@
 // One page of a segment's members in profile id order (for deleting a segment: each one exits).
 // params: $id, $first
+CYPHER replan=skip
 MATCH (s:Segment {id: $id})<-[:MEMBER_OF]-(p:Profile)
 RETURN p.id AS id
 ORDER BY p.id

@@ -1,5 +1,6 @@
 // How many profiles each segment holds now.
 // params: $ids: segment ids
+CYPHER replan=skip
 UNWIND $ids AS id
 MATCH (s:Segment {id: id})
 RETURN id, COUNT { (s)<-[:MEMBER_OF]-(:Profile) } AS size

@@ -1,5 +1,6 @@
 // Renames a segment or changes its rule.
 // params: $id, $name, $rule, $description, $purpose, $now
+CYPHER replan=skip
 MATCH (s:Segment {id: $id})
 WHERE s.deleted IS NULL
 SET s.name = coalesce($name, s.name), s.rule = coalesce($rule, s.rule),

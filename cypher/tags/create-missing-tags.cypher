@@ -1,6 +1,7 @@
 // Creates the MODEL tags settling needs (one per interest category) when they do not exist yet. Existing
 // ones are left untouched, so concurrent settling transactions never contend for them.
 // params: $tags: [{id, name, categoryId, description}], $now
+CYPHER replan=skip
 UNWIND $tags AS x
 MATCH (c:TagCategory {id: x.categoryId})
 MERGE (t:Tag {id: x.id})

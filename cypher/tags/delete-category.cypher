@@ -1,5 +1,6 @@
 // Deletes an empty category (no tags, no sub-categories); returns what stopped it otherwise.
 // params: $id
+CYPHER replan=skip
 MATCH (c:TagCategory {id: $id})
 WITH c, COUNT { (:Tag)-[:FILED_UNDER]->(c) } AS tags, COUNT { (:TagCategory)-[:CHILD_OF]->(c) } AS children
 CALL {

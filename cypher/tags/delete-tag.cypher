@@ -1,6 +1,7 @@
 // Deletes a tag and every profile's copy of it (the node is kept as a tombstone so old rules and logs
 // referring to it can still be explained, but it no longer exists for rules or the API).
 // params: $id, $now
+CYPHER replan=skip
 MATCH (t:Tag {id: $id})
 WHERE t.deleted IS NULL
 OPTIONAL MATCH (:Profile)-[r:HAS_TAG]->(t)

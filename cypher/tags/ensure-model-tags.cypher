@@ -1,6 +1,7 @@
 // Creates the MODEL tags the models need (one per interest category, one per cluster) when missing, and
 // updates their names (cluster labels change when the model is retrained).
 // params: $tags: [{id, name, categoryId, description}], $now
+CYPHER replan=skip
 UNWIND $tags AS x
 MATCH (c:TagCategory {id: x.categoryId})
 MERGE (t:Tag {id: x.id})

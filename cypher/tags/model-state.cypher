@@ -1,4 +1,5 @@
 // A trained model's state (JSON) and when it was computed.
 // params: $id
+CYPHER replan=skip
 MATCH (m:ModelState {id: $id})
 RETURN m.json AS json, m.computedAt AS computedAt

@@ -1,5 +1,6 @@
 // Moves a category under another (or to the root). The caller has checked the move makes no cycle.
 // params: $id, $parentId
+CYPHER replan=skip
 MATCH (c:TagCategory {id: $id})
 OPTIONAL MATCH (c)-[old:CHILD_OF]->()
 DELETE old

@@ -1,5 +1,6 @@
 // Puts a MANUAL tag on profiles (keeping `since` when already there) or takes it off.
 // params: $tagId, $profileIds, $score, $add, $now
+CYPHER replan=skip
 MATCH (t:Tag {id: $tagId})
 UNWIND $profileIds AS pid
 MATCH (p:Profile {id: pid})

@@ -1,5 +1,6 @@
 // How many profiles carry each tag.
 // params: $ids: tag ids
+CYPHER replan=skip
 UNWIND $ids AS id
 MATCH (t:Tag {id: id})
 RETURN id, COUNT { (:Profile)-[:HAS_TAG]->(t) } AS profiles

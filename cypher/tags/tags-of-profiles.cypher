@@ -1,5 +1,6 @@
 // The tags of each profile, with score and since.
 // params: $ids: profile ids
+CYPHER replan=skip
 UNWIND $ids AS id
 MATCH (p:Profile {id: id})
 CALL {
