@@ -9,7 +9,13 @@
 // events rules count over all time), and the newest $newest of the $counted events with a product (the
 // engagement step's input). These are mostly within the window already: older ones are looked for only when the
 // window holds fewer than $newest, and returned apart (olderInteractions, all older than the window).
+// Its plan is kept (CYPHER replan=skip), so every part of it starts from the profile: the older interactions are
+// matched without labels (IN comes only from identifiers, DID goes only to interactions), since on an empty graph
+// the planner would start them from the Interaction(at) index instead, and a product's category is read as the
+// interactions are collected, after they are sorted. (A subquery that only aggregates returns one row when nothing
+// matches, so no OPTIONAL MATCH is needed for a profile without interactions.)
 // params: $ids: profile ids, $since, $events, $counted, $newest
+CYPHER replan=skip
 CALL {
   OPTIONAL MATCH (m:ModelState {id: 'rfm'})
   OPTIONAL MATCH (v:Sequence {name: 'audience-definitions'})
@@ -26,19 +32,18 @@ CALL {
 }
 CALL {
   WITH p, held
-  OPTIONAL MATCH (p)<-[:IN]-(:Identifier)-[:DID]->(x:Interaction)
+  MATCH (p)<-[:IN]-(:Identifier)-[:DID]->(x:Interaction)
   WHERE held <= $newest OR $since IS NULL OR x.at >= $since OR x.event IN $events
-  OPTIONAL MATCH (x)-[:ON]->(prod:Product)
-  WITH held, x, prod ORDER BY x.at
+  WITH held, x ORDER BY x.at
   RETURN
-    collect(CASE WHEN x IS NOT NULL
-      THEN [x.event, x.at, x.value, x.productId, prod.category, coalesce(x.orderId, x.messageId)] END) AS kept,
+    collect([x.event, x.at, x.value, x.productId, [(x)-[:ON]->(prod:Product) | prod.category][0],
+      coalesce(x.orderId, x.messageId)]) AS kept,
     count(CASE WHEN held > $newest AND x.at >= $since AND x.event IN $counted AND x.productId IS NOT NULL THEN 1 END) AS recent
 }
 CALL {
   WITH p, held, recent
   WITH p WHERE held > $newest AND $since IS NOT NULL AND recent < $newest
-  MATCH (p)<-[:IN]-(:Identifier)-[:DID]->(x:Interaction)
+  MATCH (p)<-[:IN]-()-[:DID]->(x)
   WHERE x.at < $since AND x.event IN $counted AND x.productId IS NOT NULL
   WITH x ORDER BY x.at DESC LIMIT toInteger($newest)
   RETURN collect(x) AS older
@@ -46,9 +51,9 @@ CALL {
 CALL {
   WITH older, recent
   UNWIND [x IN older[..$newest - recent] WHERE NOT x.event IN $events] AS x
-  OPTIONAL MATCH (x)-[:ON]->(prod:Product)
-  WITH x, prod ORDER BY x.at
-  RETURN collect([x.event, x.at, x.value, x.productId, prod.category, coalesce(x.orderId, x.messageId)]) AS before
+  WITH x ORDER BY x.at
+  RETURN collect([x.event, x.at, x.value, x.productId, [(x)-[:ON]->(prod:Product) | prod.category][0],
+    coalesce(x.orderId, x.messageId)]) AS before
 }
 CALL {
   WITH p

@@ -47,13 +47,19 @@ type Shape = [string, string, Shape[]];
 /**
  * A plan's operators and what each does, less what does not change the work: the numbers of generated names
  * (and of the operators an Eager's reason names), where properties are read into the row's cache
- * (CacheProperties, placed by estimated row counts), and the order in which a Filter tests its conjuncts
- * (by estimated selectivity: the same rows pass).
+ * (CacheProperties, placed by estimated row counts), the order in which a Filter tests its conjuncts
+ * (by estimated selectivity: the same rows pass), and which side of a CartesianProduct of unique-key seeks comes
+ * first (each finds one node at most).
  */
 function shape(plan: PlanNode): Shape {
   const children = plan.children.map(shape);
   const operator = plan.operatorType.replace(/@neo4j$/, '');
   if (operator === 'CacheProperties' && children.length === 1) return children[0]!;
+  if (
+    operator === 'CartesianProduct' &&
+    children.every(([op, , below]) => UNIQUE_SEEKS.has(op) && !below.length)
+  )
+    children.sort((a, b) => a[1].localeCompare(b[1]));
   const details = String(plan.arguments.Details ?? '')
     .replace(/\banon_\d+/g, 'anon')
     .replace(/@\d+`/g, '`')
@@ -100,6 +106,8 @@ function unwrapped(predicate: string): string {
 
 const leaves = ([operator, , children]: Shape): string[] =>
   children.length === 0 ? [operator] : children.flatMap(leaves);
+
+const UNIQUE_SEEKS = new Set(['NodeUniqueIndexSeek', 'NodeUniqueIndexSeek(Locking)']);
 
 let db: TestDb;
 const empty = new Map<string, Shape>();
