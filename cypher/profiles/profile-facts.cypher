@@ -11,10 +11,10 @@
 // window holds fewer than $newest, and returned apart (olderInteractions, all older than the window).
 // Its plan is kept (CYPHER replan=skip), so every part of it starts from the profile: the older interactions are
 // matched without labels (IN comes only from identifiers, DID goes only to interactions), since on an empty graph
-// the planner would start them from the Interaction(at) index instead; and the interactions come in no order
-// (derive sorts them), since the planner would place a sort before or after the products' lookup by its
-// estimates. (A subquery that only aggregates returns one row when nothing matches, so no OPTIONAL MATCH is
-// needed for a profile without interactions.)
+// the planner would start them from the Interaction(at) index instead; and interactions are sorted by time and
+// then by category, which keeps the sort after the products' lookup (sorted by time alone, the planner would put
+// it before or after by its estimates). (A subquery that only aggregates returns one row when nothing matches, so
+// no OPTIONAL MATCH is needed for a profile without interactions.)
 // params: $ids: profile ids, $since, $events, $counted, $newest
 CYPHER replan=skip
 CALL {
@@ -36,6 +36,7 @@ CALL {
   MATCH (p)<-[:IN]-(:Identifier)-[:DID]->(x:Interaction)
   WHERE held <= $newest OR $since IS NULL OR x.at >= $since OR x.event IN $events
   OPTIONAL MATCH (x)-[:ON]->(prod:Product)
+  WITH held, x, prod ORDER BY x.at, prod.category
   RETURN
     collect([x.event, x.at, x.value, x.productId, prod.category, coalesce(x.orderId, x.messageId)]) AS kept,
     count(CASE WHEN held > $newest AND x.at >= $since AND x.event IN $counted AND x.productId IS NOT NULL THEN 1 END) AS recent
@@ -52,6 +53,7 @@ CALL {
   WITH older, recent
   UNWIND [x IN older[..$newest - recent] WHERE NOT x.event IN $events] AS x
   OPTIONAL MATCH (x)-[:ON]->(prod:Product)
+  WITH x, prod ORDER BY x.at, prod.category
   RETURN collect([x.event, x.at, x.value, x.productId, prod.category, coalesce(x.orderId, x.messageId)]) AS before
 }
 CALL {

@@ -24,9 +24,9 @@ interface FactsRow {
     firstSeen: number | null;
     lastSeen: number | null;
   }>;
-  /** [event, at, value, productId, category, orderId], in no order */
+  /** [event, at, value, productId, category, orderId], oldest first */
   interactions: Interaction[];
-  /** Older than every one of `interactions` that is not an all-time event, in no order (see the statement). */
+  /** Older than every one of `interactions` that is not an all-time event, oldest first (see the statement). */
   olderInteractions: Interaction[];
   /** [tagId, score, kind] */
   tags: Array<[string | null, number | null, string | null]>;
@@ -90,8 +90,10 @@ export class ProfileDeriver {
           m.namespace !== null,
       );
       const properties = this.summary(row, members);
-      // Oldest first (the statement returns them in no order, so that its plan does not depend on estimates).
-      const read = [...row.olderInteractions, ...row.interactions].sort((a, b) => a[1] - b[1]);
+      const read =
+        row.olderInteractions.length === 0
+          ? row.interactions
+          : [...row.olderInteractions, ...row.interactions].sort((a, b) => a[1] - b[1]);
       const interactions = read.map(([event, at, value, productId, category, orderId]) => ({
         event,
         at,
