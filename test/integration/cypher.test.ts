@@ -1,14 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cypherRoot } from '../../src/db/cypher';
 import { EMPTY_PLAN, type ViewPlan } from '../../src/profiles/profile-view';
 import { composeView } from '../../src/profiles/profile-view-statement';
 import { LEAN_RECORDS, TYPICAL_VIEW_PLAN } from '../helpers/view-plans';
+import { namedQueryFiles } from '../helpers/cypher-files';
 import { openTestDb, type TestDb } from '../helpers/neo4j';
 
-const files = readdirSync(cypherRoot, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && entry.name !== 'schema')
-  .flatMap((dir) => readdirSync(join(cypherRoot, dir.name)).map((file) => `${dir.name}/${file}`));
+const files = namedQueryFiles();
 
 let db: TestDb;
 beforeAll(async () => {

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXED_PLAN, compactCypher, cypherRoot } from '../../src/db/cypher';
 import { batches } from '../../src/demo/demo';
 import { generateEvents } from '../../src/demo/generator';
+import { namedQueryFiles } from '../helpers/cypher-files';
 import { openTestDb, wipe, type TestDb } from '../helpers/neo4j';
 
 // A statement that starts with FIXED_PLAN (`CYPHER replan=skip`) keeps the plan Neo4j first made for it, however
@@ -27,14 +28,8 @@ const ANCHORS = new Set([
   'RelationshipCountFromCountStore',
 ]);
 
-const fixed = readdirSync(cypherRoot, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && entry.name !== 'schema')
-  .flatMap((dir) =>
-    readdirSync(join(cypherRoot, dir.name)).map((file) => ({
-      file: `${dir.name}/${file}`,
-      text: compactCypher(readFileSync(join(cypherRoot, dir.name, file), 'utf8')),
-    })),
-  )
+const fixed = namedQueryFiles()
+  .map((file) => ({ file, text: compactCypher(readFileSync(join(cypherRoot, file), 'utf8')) }))
   .filter(({ text }) => text.startsWith(`${FIXED_PLAN}\n`));
 
 interface PlanNode {

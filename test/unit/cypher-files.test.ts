@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { camelCase, compactCypher, cypherRoot } from '../../src/db/cypher';
+import { namedQueryFiles } from '../helpers/cypher-files';
 
 const srcRoot = join(cypherRoot, '..', 'src');
 
@@ -27,13 +28,7 @@ function registered(): Set<string> {
   return names;
 }
 
-const files = readdirSync(cypherRoot, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && entry.name !== 'schema')
-  .flatMap((dir) =>
-    readdirSync(join(cypherRoot, dir.name))
-      .filter((f) => f.endsWith('.cypher'))
-      .map((f) => `${dir.name}/${f.replace(/\.cypher$/, '')}`),
-  );
+const files = namedQueryFiles().map((file) => file.replace(/\.cypher$/, ''));
 
 describe('cypher/', () => {
   it('holds no query that the code does not load, and the code loads no missing file', () => {
