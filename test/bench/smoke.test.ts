@@ -37,14 +37,16 @@ interface WriteResult {
   portrait: {
     accepted: number;
     events: number;
+    eventsPerSecond: number;
     added?: Record<string, number>;
     storingTransactions?: number;
     settlingTransactions?: number;
   };
   segmentSeconds?: Array<{ name: string; seconds: number }>;
   data: { profiles: number };
-  bare: unknown;
-  ratio: unknown;
+  bare: { eventsPerSecond: number };
+  ratio: Record<string, number>;
+  rounds?: unknown[];
   warmup?: unknown;
 }
 let out: string;
@@ -258,13 +260,16 @@ describe('benchmark smoke runs', () => {
   }, 180_000);
 
   it('write.mjs stores the same writes through Portrait and the bare writer', async () => {
-    // One warm-up round of five people each (the limit of one second ends the rounds after the first).
+    // One warm-up round of five people each (the limit of one second ends the rounds after the first), then two
+    // measured rounds.
     const result = await runScript<WriteResult>('write.mjs', [
       '--wipe',
       '--warmup-people',
       '5',
       '--warmup',
       '1',
+      '--rounds',
+      '2',
     ]);
     expect(result).toMatchObject({ benchmark: 'write', ...machineAndData, warnings: [] });
     expect(result.warmup).toEqual({ rounds: 1, seconds: expect.any(Number), compilerCores });
@@ -285,5 +290,22 @@ describe('benchmark smoke runs', () => {
       eventsPerSecond: expect.any(Number),
     });
     expect(result.ratio).toEqual({ 'portrait/bare': expect.any(Number) });
+    // Every round is reported, and the ratio given is the last one's.
+    expect(result.rounds).toEqual([
+      {
+        portrait: expect.any(Number),
+        bare: expect.any(Number),
+        ratio: expect.any(Number),
+        portraitCores: cores,
+        bareCores: cores,
+      },
+      {
+        portrait: result.portrait.eventsPerSecond,
+        bare: result.bare.eventsPerSecond,
+        ratio: result.ratio['portrait/bare'],
+        portraitCores: cores,
+        bareCores: cores,
+      },
+    ]);
   }, 180_000);
 });
