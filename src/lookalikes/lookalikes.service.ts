@@ -8,7 +8,7 @@ import type { Segment } from '../segments/segment.type';
 import type { SegmentsService } from '../segments/segments.service';
 import { TagKind } from '../tags/tag.type';
 import type { TagsService } from '../tags/tags.service';
-import { buildEmbedding, cosineFromIndexScore, sameEmbedding } from './embedding';
+import { buildEmbedding, cosineFromIndexScore, embeddingMoved } from './embedding';
 import type { FeatureRow, LookalikesRepository, SeedRead } from './lookalikes.repository';
 import {
   DEFAULT_REASON_OPTIONS,
@@ -64,9 +64,9 @@ export class LookalikesService {
 
   /**
    * Settle step: recomputes the embeddings of the given profiles (after the tags, metrics and engagement
-   * they are made from) and writes those that changed; a profile that does not allow personalisation has
-   * none, which takes it out of the vector index. The ENGAGED edges the engagement step passes on in the
-   * memo are not read again.
+   * they are made from) and writes those that moved (embeddingMoved: not a drift within the tolerance); a
+   * profile that does not allow personalisation has none, which takes it out of the vector index. The ENGAGED
+   * edges the engagement step passes on in the memo are not read again.
    */
   async settle(tx: TxRunner, ids: readonly string[], now: number, memo?: SettleMemo): Promise<void> {
     if (ids.length === 0) return;
@@ -93,7 +93,7 @@ export class LookalikesService {
           lifecycleStage: row.lifecycleStage,
         });
       }
-      if (!sameEmbedding(embedding, row.embedding ?? null)) changed.push({ id: row.id, embedding });
+      if (embeddingMoved(embedding, row.embedding ?? null)) changed.push({ id: row.id, embedding });
     }
     await this.repository.writeEmbeddings(tx, changed, now);
   }

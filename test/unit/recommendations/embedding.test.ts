@@ -1,10 +1,12 @@
+import fc from 'fast-check';
 import {
   EMBEDDING_BLOCKS,
   EMBEDDING_DIMENSIONS,
   buildEmbedding,
   cosine,
   cosineFromIndexScore,
-  sameEmbedding,
+  EMBEDDING_TOLERANCE,
+  embeddingMoved,
   type EmbeddingFeatures,
 } from '../../../src/lookalikes/embedding';
 
@@ -40,7 +42,7 @@ describe('profile embedding', () => {
       buildEmbedding({ tags: [], engaged: [], orders: 0, monetary: 0, lifecycleStage: null }),
     ).toBeNull();
     const withoutManual = buildEmbedding({ ...runner, tags: runner.tags.filter((t) => t.kind !== 'MANUAL') });
-    expect(sameEmbedding(withoutManual, buildEmbedding(runner))).toBe(true);
+    expect(withoutManual).toEqual(buildEmbedding(runner));
   });
 
   it('puts people with the same behaviour close together and different behaviour further apart', () => {
@@ -72,5 +74,73 @@ describe('profile embedding', () => {
     expect(cosineFromIndexScore(0.75)).toBe(0.5);
     expect(cosineFromIndexScore(0.5)).toBe(0);
     expect(cosineFromIndexScore(0.2)).toBe(0);
+  });
+});
+
+describe('when an embedding is written again', () => {
+  /** A long-lived runner: 400 engagements over shoes, tops and watches. */
+  const longLived: EmbeddingFeatures = {
+    ...runner,
+    engaged: Array.from({ length: 400 }, (_, i) => ({
+      category: ['Sports/Running/Shoes', 'Sports/Running/Tops', 'Electronics/Wearables/Watches'][i % 3]!,
+      weight: 1 + (i % 7),
+    })),
+    orders: 40,
+    monetary: 5200,
+  };
+  const stored = buildEmbedding(longLived)!;
+
+  it('when a profile gains or loses its embedding', () => {
+    expect(embeddingMoved(stored, null)).toBe(true);
+    expect(embeddingMoved(null, stored)).toBe(true);
+    expect(embeddingMoved(null, null)).toBe(false);
+    expect(embeddingMoved(stored, [...stored])).toBe(false);
+  });
+
+  it('not for one more view of what a long-lived profile already engages with, but for a new interest', () => {
+    const oneMoreView = buildEmbedding({
+      ...longLived,
+      engaged: [...longLived.engaged, { category: 'Sports/Running/Shoes', weight: 1 }],
+    })!;
+    expect(oneMoreView).not.toEqual(stored);
+    expect(1 - cosine(oneMoreView, stored)).toBeLessThan(EMBEDDING_TOLERANCE);
+    expect(embeddingMoved(oneMoreView, stored)).toBe(false);
+
+    const newInterest = buildEmbedding({
+      ...longLived,
+      engaged: [...longLived.engaged, { category: 'Home/Kitchen/Knives', weight: 200 }],
+    })!;
+    expect(embeddingMoved(newInterest, stored)).toBe(true);
+  });
+
+  it('keeps every similarity read from the stored vector within sqrt(2 x tolerance) of the exact one', () => {
+    // Components in thousandths, as stored embeddings are rounded (to millionths); none all zero.
+    const component = fc.integer({ min: -1000, max: 1000 }).map((v) => v / 1000);
+    const vector = fc.array(component, { minLength: 8, maxLength: 8 }).filter((v) => v.some((x) => x !== 0));
+    const unit = (v: number[]) => v.map((x) => x / Math.hypot(...v));
+    let worst = 0;
+    fc.assert(
+      fc.property(
+        vector,
+        vector,
+        fc.option(vector),
+        fc.double({ min: 0, max: 0.01, noNaN: true }),
+        (a, noise, other, scale) => {
+          const b = a.map((v, i) => v + scale * noise[i]!);
+          fc.pre(b.some((x) => x !== 0));
+          fc.pre(!embeddingMoved(b, a));
+          // Another profile's vector, or the one that tells a and b furthest apart: their difference.
+          const [ua, ub] = [unit(a), unit(b)];
+          const c = other ?? ua.map((x, i) => x - ub[i]!);
+          fc.pre(c.some((x) => x !== 0));
+          const error = Math.abs(cosine(a, c) - cosine(b, c));
+          worst = Math.max(worst, error);
+          expect(error).toBeLessThanOrEqual(Math.sqrt(2 * EMBEDDING_TOLERANCE) + 1e-9);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    // The bound is approached, so the check above could fail.
+    expect(worst).toBeGreaterThan(0.5 * Math.sqrt(2 * EMBEDDING_TOLERANCE));
   });
 });
