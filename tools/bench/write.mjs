@@ -15,8 +15,8 @@
 // Node's). Then come the measured rounds (--rounds): in each, Portrait takes the whole set, then the bare
 // writer, and Neo4j's CPU during each is reported. The ratio given is the last round's: the small warm-up set
 // leaves code cold that the whole set runs (a JIT log showed Neo4j compiling Lucene's vector-index code, Bolt's
-// and the kernel's for 0.6 of a core through Portrait's first measured run, then the bare writer's run on what
-// that compiled), so the first round is reported but the writers are compared once each has run the set. Portrait
+// and the kernel's for 0.6 of a core through Portrait's first measured run, code the bare writer, measured next,
+// then ran compiled), so the first round is reported but the writers are compared once each has run the set. Portrait
 // is restarted after every wipe: it caches keys, rules and definitions that a wipe would pull from under it.
 
 import {
