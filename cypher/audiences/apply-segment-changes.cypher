@@ -6,14 +6,14 @@
 // params: $profileIds: the profiles of $changes, sorted, $changes: [{segmentId, profileId, change}], $now
 CYPHER replan=skip
 UNWIND $profileIds AS id
-MATCH (p:Profile {id: id})
+MATCH (p:Profile {id: id}) USING INDEX SEEK p:Profile(id)
 SET p._LOCK_ = true
 REMOVE p._LOCK_
 WITH count(*) AS locked
 UNWIND range(0, size($changes) - 1) AS i
 WITH i, $changes[i] AS c
-MATCH (p:Profile {id: c.profileId})
-MATCH (s:Segment {id: c.segmentId})
+MATCH (p:Profile {id: c.profileId}) USING INDEX SEEK p:Profile(id)
+MATCH (s:Segment {id: c.segmentId}) USING INDEX SEEK s:Segment(id)
 OPTIONAL MATCH (p)-[m:MEMBER_OF]->(s)
 WITH i, c, p, s, m
 WHERE (c.change = 'ENTERED' AND m IS NULL) OR (c.change = 'EXITED' AND m IS NOT NULL)

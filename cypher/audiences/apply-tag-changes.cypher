@@ -11,14 +11,14 @@
 // params: $profileIds: every profile of $add and $remove, sorted, $add: [{profileId, tagId, score}], $remove: [{profileId, tagId}], $now
 CYPHER replan=skip
 UNWIND $profileIds AS id
-MATCH (p:Profile {id: id})
+MATCH (p:Profile {id: id}) USING INDEX SEEK p:Profile(id)
 SET p._LOCK_ = true
 REMOVE p._LOCK_
 WITH count(*) AS locked
 CALL {
   UNWIND $add AS x
-  MATCH (p:Profile {id: x.profileId})
-  MATCH (t:Tag {id: x.tagId})
+  MATCH (p:Profile {id: x.profileId}) USING INDEX SEEK p:Profile(id)
+  MATCH (t:Tag {id: x.tagId}) USING INDEX SEEK t:Tag(id)
   OPTIONAL MATCH (p)-[r:HAS_TAG]->(t)
   CALL {
     WITH p, t, x, r
@@ -35,7 +35,7 @@ CALL {
 }
 CALL {
   UNWIND $remove AS x
-  MATCH (p:Profile {id: x.profileId})-[r:HAS_TAG]->(t)
+  MATCH (p:Profile {id: x.profileId})-[r:HAS_TAG]->(t) USING INDEX SEEK p:Profile(id)
   WHERE t.id = x.tagId
   DELETE r
   RETURN count(*) AS removed

@@ -6,8 +6,8 @@
 // params: $retired: [{id, into}] (into: null when dissolved), $now
 CYPHER replan=skip
 UNWIND $retired AS r
-MATCH (p:Profile {id: r.id})
-OPTIONAL MATCH (into:Profile {id: r.into})
+MATCH (p:Profile {id: r.id}) USING INDEX SEEK p:Profile(id)
+OPTIONAL MATCH (into:Profile {id: r.into}) USING INDEX SEEK into:Profile(id)
 CALL {
   WITH p, into
   MATCH (p)-[old:HAS_TAG]->(t:Tag)

@@ -6,5 +6,5 @@ UNWIND $events AS e
 CREATE (ev:Event {messageId: e.messageId, type: e.type, name: e.name, at: e.at, receivedAt: e.receivedAt})
 WITH ev, e
 UNWIND e.carriers AS c
-MATCH (i:Identifier {namespace: c.namespace, value: c.value})
+MATCH (i:Identifier {namespace: c.namespace, value: c.value}) USING INDEX SEEK i:Identifier(namespace, value)
 CREATE (ev)-[:CARRIED {primary: c.primary}]->(i)

@@ -3,5 +3,5 @@
 // completed (null while it is unfinished).
 // params: none
 CYPHER replan=skip
-MATCH (d:DemoLoad {id: 'demo'})
+MATCH (d:DemoLoad {id: 'demo'}) USING INDEX SEEK d:DemoLoad(id)
 RETURN d.people AS people, d.seed AS seed, d.now AS now, d.done AS done, d.completedAt AS completedAt

@@ -5,7 +5,7 @@ UNWIND $profiles AS x
 CALL {
   WITH x
   WITH x WHERE x.revived
-  MATCH (m:MergedProfile {id: x.id})
+  MATCH (m:MergedProfile {id: x.id}) USING INDEX SEEK m:MergedProfile(id)
   OPTIONAL MATCH (m)-[old:MERGED_INTO]->()
   DELETE old
   REMOVE m:MergedProfile

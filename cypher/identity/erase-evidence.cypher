@@ -4,7 +4,7 @@
 // params: $messageIds, $now
 CYPHER replan=skip
 UNWIND $messageIds AS mid
-MATCH (e:Event {messageId: mid})
+MATCH (e:Event {messageId: mid}) USING INDEX SEEK e:Event(messageId)
 WHERE e.erased IS NULL
 OPTIONAL MATCH (e)-[c:CARRIED]->(i:Identifier)
 WITH e, collect(CASE WHEN i IS NULL THEN null ELSE {namespace: i.namespace, value: i.value, primary: c.primary} END) AS carried,

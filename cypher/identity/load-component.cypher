@@ -4,11 +4,11 @@
 CYPHER replan=skip
 CALL {
   UNWIND $profileIds AS pid
-  MATCH (:Profile {id: pid})<-[:IN]-(i:Identifier)
+  MATCH (p:Profile {id: pid})<-[:IN]-(i:Identifier) USING INDEX SEEK p:Profile(id)
   RETURN i
   UNION
   UNWIND $keys AS k
-  MATCH (i:Identifier {namespace: k.namespace, value: k.value})
+  MATCH (i:Identifier {namespace: k.namespace, value: k.value}) USING INDEX SEEK i:Identifier(namespace, value)
   RETURN i
 }
 WITH DISTINCT i

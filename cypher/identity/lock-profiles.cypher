@@ -8,7 +8,7 @@
 // params: $keys: [{namespace, value}], $except: profile ids already locked
 CYPHER replan=skip
 UNWIND $keys AS k
-MATCH (i:Identifier {namespace: k.namespace, value: k.value})
+MATCH (i:Identifier {namespace: k.namespace, value: k.value}) USING INDEX SEEK i:Identifier(namespace, value)
 OPTIONAL MATCH (i)-[:IN]->(p:Profile)
 WITH collect(DISTINCT CASE WHEN NOT p.id IN $except THEN p END) AS profiles,
   collect(CASE WHEN p IS NULL THEN i END) AS unsettled

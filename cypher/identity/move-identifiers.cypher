@@ -3,11 +3,11 @@
 // params: $moves: [{namespace, value, profileId, shared, blocked, kind, conflicts}]
 CYPHER replan=skip
 UNWIND $moves AS mv
-MATCH (i:Identifier {namespace: mv.namespace, value: mv.value})
+MATCH (i:Identifier {namespace: mv.namespace, value: mv.value}) USING INDEX SEEK i:Identifier(namespace, value)
 SET i.shared = mv.shared, i.blocked = mv.blocked, i.kind = mv.kind, i.conflicts = mv.conflicts
 WITH i, mv
 OPTIONAL MATCH (i)-[old:IN]->()
 DELETE old
 WITH DISTINCT i, mv WHERE mv.profileId IS NOT NULL
-MATCH (p:Profile {id: mv.profileId})
+MATCH (p:Profile {id: mv.profileId}) USING INDEX SEEK p:Profile(id)
 CREATE (i)-[:IN]->(p)

@@ -3,8 +3,8 @@
 // params: $retired: [{id, into, reason, messageId, eventAt}], $now
 CYPHER replan=skip
 UNWIND $retired AS r
-MATCH (p:Profile {id: r.id})
-OPTIONAL MATCH (into:Profile {id: r.into})
+MATCH (p:Profile {id: r.id}) USING INDEX SEEK p:Profile(id)
+OPTIONAL MATCH (into:Profile {id: r.into}) USING INDEX SEEK into:Profile(id)
 CALL {
   WITH p, into
   MATCH (alias:MergedProfile)-[old:MERGED_INTO]->(p)

@@ -5,7 +5,7 @@
 // params: $interactions: [{id, messageId, event, at, productId, quantity, value, orderId, properties, namespace, identifier}]
 CYPHER replan=skip
 UNWIND $interactions AS x
-MATCH (i:Identifier {namespace: x.namespace, value: x.identifier})
+MATCH (i:Identifier {namespace: x.namespace, value: x.identifier}) USING INDEX SEEK i:Identifier(namespace, value)
 CREATE (i)-[:DID]->(:Interaction {
   id: x.id, messageId: x.messageId, event: x.event, at: x.at, productId: x.productId,
   quantity: x.quantity, value: x.value, orderId: x.orderId, properties: x.properties

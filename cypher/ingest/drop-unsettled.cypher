@@ -2,5 +2,5 @@
 // params: $ids
 CYPHER replan=skip
 UNWIND $ids AS id
-MATCH (u:Unsettled {id: id})
+MATCH (u:Unsettled {id: id}) USING INDEX SEEK u:Unsettled(id)
 DELETE u

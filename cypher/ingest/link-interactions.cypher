@@ -3,6 +3,6 @@
 // params: $lines: [{id, productId}]
 CYPHER replan=skip
 UNWIND $lines AS x
-MATCH (it:Interaction {id: x.id})
-MATCH (p:Product {id: x.productId})
+MATCH (it:Interaction {id: x.id}) USING INDEX SEEK it:Interaction(id)
+MATCH (p:Product {id: x.productId}) USING INDEX SEEK p:Product(id)
 CREATE (it)-[:ON]->(p)

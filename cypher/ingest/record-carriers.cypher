@@ -3,6 +3,6 @@
 // params: $carriers: [{messageId, namespace, value, primary}]
 CYPHER replan=skip
 UNWIND $carriers AS c
-MATCH (e:Event {messageId: c.messageId})
-MATCH (i:Identifier {namespace: c.namespace, value: c.value})
+MATCH (e:Event {messageId: c.messageId}) USING INDEX SEEK e:Event(messageId)
+MATCH (i:Identifier {namespace: c.namespace, value: c.value}) USING INDEX SEEK i:Identifier(namespace, value)
 CREATE (e)-[:CARRIED {primary: c.primary}]->(i)

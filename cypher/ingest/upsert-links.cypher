@@ -4,8 +4,8 @@
 // params: $links: [{a: {namespace, value}, b: {namespace, value}, at, lastAt, messageId, type, count}]
 CYPHER replan=skip
 UNWIND $links AS l
-MATCH (a:Identifier {namespace: l.a.namespace, value: l.a.value})
-MATCH (b:Identifier {namespace: l.b.namespace, value: l.b.value})
+MATCH (a:Identifier {namespace: l.a.namespace, value: l.a.value}) USING INDEX SEEK a:Identifier(namespace, value)
+MATCH (b:Identifier {namespace: l.b.namespace, value: l.b.value}) USING INDEX SEEK b:Identifier(namespace, value)
 MERGE (a)-[r:LINKED]->(b)
   ON CREATE SET r.at = l.at, r.messageId = l.messageId, r.type = l.type, r.lastAt = l.lastAt, r.count = l.count
   ON MATCH SET r.count = r.count + l.count,

@@ -18,9 +18,9 @@ SET p.seenAt = x.at,
   p.brand = coalesce(x.brand, p.brand),
   p.category = coalesce(x.category, p.category)
 WITH p, x WHERE x.category IS NOT NULL
-OPTIONAL MATCH (p)-[old:IN_CATEGORY]->(c:Category) WHERE c.path <> x.category
+OPTIONAL MATCH (p)-[old:IN_CATEGORY]->(c) WHERE c.path <> x.category
 DELETE old
 WITH DISTINCT p, x
-MATCH (c:Category {path: x.category})
+MATCH (c:Category {path: x.category}) USING INDEX SEEK c:Category(path)
 WHERE NOT EXISTS { (p)-[:IN_CATEGORY]->(c) }
 CREATE (p)-[:IN_CATEGORY]->(c)

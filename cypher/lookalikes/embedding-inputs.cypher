@@ -5,7 +5,7 @@
 // params: $ids: profile ids, $readEngaged: profile ids whose ENGAGED edges to read, $consentKeys
 CYPHER replan=skip
 UNWIND $ids AS id
-MATCH (p:Profile {id: id})
+MATCH (p:Profile {id: id}) USING INDEX SEEK p:Profile(id)
 RETURN id, [key IN $consentKeys | p[key]] AS consent, p.embedding AS embedding, coalesce(p.orders, 0) AS orders,
   coalesce(p.monetary, 0.0) AS monetary, p.lifecycleStage AS lifecycleStage,
   COLLECT { MATCH (p)-[r:HAS_TAG]->(t:Tag) WHERE t.deleted IS NULL

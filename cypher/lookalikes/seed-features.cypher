@@ -8,8 +8,9 @@
 // params: $ids, $minProfiles, $minShare
 CYPHER replan=skip
 UNWIND $ids AS id
-OPTIONAL MATCH (live:Profile {id: id})
-OPTIONAL MATCH (:MergedProfile {id: id})-[:MERGED_INTO]->(survivor:Profile)
+OPTIONAL MATCH (live:Profile {id: id}) USING INDEX SEEK live:Profile(id)
+OPTIONAL MATCH (mergedAway:MergedProfile {id: id})-[:MERGED_INTO]->(survivor:Profile)
+  USING INDEX SEEK mergedAway:MergedProfile(id)
 WITH coalesce(live, survivor) AS p
 WHERE p IS NOT NULL
 WITH collect(DISTINCT p) AS sample
@@ -43,7 +44,7 @@ CALL {
   WITH DISTINCT p, CASE WHEN size(levels) > 1 THEN levels[0] + '/' + levels[1] ELSE levels[0] END AS path, needed
   WITH path, count(*) AS engaged, needed
   WHERE engaged >= needed
-  OPTIONAL MATCH (c:Category {path: path})
+  OPTIONAL MATCH (c:Category {path: path}) USING INDEX SEEK c:Category(path)
   RETURN collect({id: path, seeds: engaged,
     population: CASE WHEN c IS NULL THEN null ELSE coalesce(c.engagedProfiles, 0) END}) AS categories
 }

@@ -4,8 +4,9 @@
 // params: $ids: profile ids, $sample
 CYPHER replan=skip
 UNWIND $ids AS id
-OPTIONAL MATCH (live:Profile {id: id})
-OPTIONAL MATCH (:MergedProfile {id: id})-[:MERGED_INTO]->(survivor:Profile)
+OPTIONAL MATCH (live:Profile {id: id}) USING INDEX SEEK live:Profile(id)
+OPTIONAL MATCH (mergedAway:MergedProfile {id: id})-[:MERGED_INTO]->(survivor:Profile)
+  USING INDEX SEEK mergedAway:MergedProfile(id)
 WITH id, coalesce(live, survivor) AS p
 WITH collect(DISTINCT CASE WHEN p IS NULL THEN id END) AS unknown, collect(DISTINCT p) AS profiles
 WITH unknown, profiles, [m IN profiles[..toInteger($sample)] WHERE m.embedding IS NOT NULL | m.embedding] AS vectors

@@ -2,7 +2,7 @@
 // embeddings (the direction of the centroid). No row when there is no such segment or it was deleted.
 // params: $segmentId, $sample
 CYPHER replan=skip
-MATCH (s:Segment {id: $segmentId})
+MATCH (s:Segment {id: $segmentId}) USING INDEX SEEK s:Segment(id)
 WHERE s.deleted IS NULL
 CALL {
   WITH s

@@ -2,6 +2,6 @@
 // params: $profiles: [{id, embedding}], $now
 CYPHER replan=skip
 UNWIND $profiles AS x
-MATCH (p:Profile {id: x.id})
+MATCH (p:Profile {id: x.id}) USING INDEX SEEK p:Profile(id)
 SET p.embedding = x.embedding, p.embeddingAt = $now
 RETURN count(p) AS written

@@ -3,14 +3,14 @@
 // history, and the merged ids that resolved to it. Suppression hashes are written by the caller.
 // params: $id
 CYPHER replan=skip
-MATCH (p:Profile {id: $id})
+MATCH (p:Profile {id: $id}) USING INDEX SEEK p:Profile(id)
 OPTIONAL MATCH (p)<-[:IN]-(i:Identifier)
 WITH p, collect(i) AS identifiers
 CALL {
   WITH identifiers
   UNWIND identifiers AS i
   OPTIONAL MATCH (i)-[:DID]->(x:Interaction)
-  OPTIONAL MATCH (e:Event {messageId: x.messageId})
+  OPTIONAL MATCH (e:Event {messageId: x.messageId}) USING INDEX SEEK e:Event(messageId)
   DETACH DELETE x, e
   RETURN count(*) AS interactions
 }

@@ -3,8 +3,9 @@
 // A merged-away id stands for the profile it was merged into, as everywhere else.
 // params: $id
 CYPHER replan=skip
-OPTIONAL MATCH (live:Profile {id: $id})
-OPTIONAL MATCH (:MergedProfile {id: $id})-[:MERGED_INTO]->(survivor:Profile)
+OPTIONAL MATCH (live:Profile {id: $id}) USING INDEX SEEK live:Profile(id)
+OPTIONAL MATCH (mergedAway:MergedProfile {id: $id})-[:MERGED_INTO]->(survivor:Profile)
+  USING INDEX SEEK mergedAway:MergedProfile(id)
 WITH coalesce(live, survivor) AS p
 WHERE p IS NOT NULL
 CALL {

@@ -2,5 +2,5 @@
 // params: $ids
 CYPHER replan=skip
 UNWIND $ids AS id
-OPTIONAL MATCH (p:Profile {id: id})
+OPTIONAL MATCH (p:Profile {id: id}) USING INDEX SEEK p:Profile(id)
 RETURN id, p.traits AS traits

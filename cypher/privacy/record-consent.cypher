@@ -3,6 +3,6 @@
 // params: $records: [{namespace, value, purpose, granted, at, source, messageId, actor}]
 CYPHER replan=skip
 UNWIND $records AS r
-MATCH (i:Identifier {namespace: r.namespace, value: r.value})
+MATCH (i:Identifier {namespace: r.namespace, value: r.value}) USING INDEX SEEK i:Identifier(namespace, value)
 CREATE (i)-[:CONSENTED]->(:ConsentRecord {purpose: r.purpose, granted: r.granted, at: r.at, source: r.source,
   messageId: r.messageId, actor: r.actor})

@@ -2,5 +2,5 @@
 // params: $hashes
 CYPHER replan=skip
 UNWIND $hashes AS h
-MATCH (s:Suppressed {hash: h})
+MATCH (s:Suppressed {hash: h}) USING INDEX SEEK s:Suppressed(hash)
 RETURN s.hash AS hash

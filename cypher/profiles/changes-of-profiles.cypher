@@ -2,6 +2,6 @@
 // params: $ids: profile ids
 CYPHER replan=skip
 UNWIND $ids AS id
-OPTIONAL MATCH (:Profile {id: id})-[:HAS_CHANGE]->(c:IdentityChange)
+OPTIONAL MATCH (p:Profile {id: id})-[:HAS_CHANGE]->(c:IdentityChange) USING INDEX SEEK p:Profile(id)
 WITH id, c ORDER BY c.at DESC, c.otherId
 RETURN id, collect(c {.kind, .at, .otherId, .messageId, .eventAt}) AS changes

@@ -4,7 +4,7 @@
 // params: $ids: profile ids, $first, $afterAt, $afterId, $properties
 CYPHER replan=skip
 UNWIND $ids AS id
-MATCH (p:Profile {id: id})
+MATCH (p:Profile {id: id}) USING INDEX SEEK p:Profile(id)
 CALL {
   WITH p
   MATCH (p)<-[:IN]-(:Identifier)-[:DID]->(x:Interaction)

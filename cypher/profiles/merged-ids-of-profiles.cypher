@@ -2,6 +2,6 @@
 // params: $ids: profile ids
 CYPHER replan=skip
 UNWIND $ids AS id
-OPTIONAL MATCH (m:MergedProfile)-[:MERGED_INTO]->(:Profile {id: id})
+OPTIONAL MATCH (m:MergedProfile)-[:MERGED_INTO]->(p:Profile {id: id}) USING INDEX SEEK p:Profile(id)
 WITH id, m ORDER BY m.id
 RETURN id, collect(m.id) AS mergedIds

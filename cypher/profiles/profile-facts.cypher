@@ -18,12 +18,12 @@
 // params: $ids: profile ids, $since, $events, $counted, $newest
 CYPHER replan=skip
 CALL {
-  OPTIONAL MATCH (m:ModelState {id: 'rfm'})
-  OPTIONAL MATCH (v:Sequence {name: 'audience-definitions'})
+  OPTIONAL MATCH (m:ModelState {id: 'rfm'}) USING INDEX SEEK m:ModelState(id)
+  OPTIONAL MATCH (v:Sequence {name: 'audience-definitions'}) USING INDEX SEEK v:Sequence(name)
   RETURN m.json AS boundaries, coalesce(v.epoch + ':' + v.value, 'none') AS definitionsVersion
 }
 UNWIND $ids AS id
-MATCH (p:Profile {id: id})
+MATCH (p:Profile {id: id}) USING INDEX SEEK p:Profile(id)
 CALL {
   WITH p
   OPTIONAL MATCH (p)<-[:IN]-(i:Identifier)

@@ -3,5 +3,5 @@
 // params: $profiles: [{id, properties}], $now
 CYPHER replan=skip
 UNWIND $profiles AS x
-MATCH (p:Profile {id: x.id})
+MATCH (p:Profile {id: x.id}) USING INDEX SEEK p:Profile(id)
 SET p += x.properties, p.updatedAt = $now

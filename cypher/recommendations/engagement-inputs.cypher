@@ -18,7 +18,7 @@
 // params: $profiles: [{id, basis, products, edges}], $withInteractions, $events: counted event names, $maxEvents
 CYPHER replan=skip
 UNWIND $profiles AS asked
-MATCH (p:Profile {id: asked.id})
+MATCH (p:Profile {id: asked.id}) USING INDEX SEEK p:Profile(id)
 SET p._LOCK_ = true
 REMOVE p._LOCK_
 WITH asked, p,
@@ -42,7 +42,7 @@ CALL {
   WITH p, asked, incremental
   WITH p, asked WHERE incremental
   UNWIND asked.products AS productId
-  MATCH (prod:Product {id: productId})
+  MATCH (prod:Product {id: productId}) USING INDEX SEEK prod:Product(id)
   MATCH (p)-[e:ENGAGED]->(prod)
   RETURN collect({edge: elementId(e), productId: prod.id, weight: e.weight, purchases: e.purchases, carts: e.carts, views: e.views, lastAt: e.lastAt}) AS some
 }

@@ -5,7 +5,7 @@
 // params: $ids: product ids, $now, $halfLifeMs
 CYPHER replan=skip
 UNWIND $ids AS id
-MATCH (a:Product {id: id})
+MATCH (a:Product {id: id}) USING INDEX SEEK a:Product(id)
 REMOVE a.relatedDirty
 SET a.relatedPending = true
 WITH a

@@ -8,8 +8,8 @@
 CYPHER replan=skip
 CALL {
   UNWIND $creates AS u
-  MATCH (p:Profile {id: u.profileId})
-  MATCH (prod:Product {id: u.productId})
+  MATCH (p:Profile {id: u.profileId}) USING INDEX SEEK p:Profile(id)
+  MATCH (prod:Product {id: u.productId}) USING INDEX SEEK prod:Product(id)
   CREATE (p)-[:ENGAGED {weight: u.weight, purchases: u.purchases, carts: u.carts, views: u.views,
     lastAt: u.lastAt, updatedAt: $now}]->(prod)
   SET prod.relatedDirty = true
@@ -33,14 +33,15 @@ CALL {
 }
 CALL {
   UNWIND $aliasesOf AS id
-  MATCH (:Profile {id: id})<-[:MERGED_INTO]-(:MergedProfile)-[e:ENGAGED]->(prod:Product)
+  MATCH (owner:Profile {id: id})<-[:MERGED_INTO]-(:MergedProfile)-[e:ENGAGED]->(prod:Product)
+    USING INDEX SEEK owner:Profile(id)
   DELETE e
   SET prod.relatedDirty = true
   RETURN count(*) AS unaliased
 }
 CALL {
   UNWIND $bases AS b
-  MATCH (p:Profile {id: b.id})
+  MATCH (p:Profile {id: b.id}) USING INDEX SEEK p:Profile(id)
   SET p.engagementBasis = b.basis
   RETURN count(*) AS based
 }

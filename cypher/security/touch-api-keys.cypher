@@ -2,5 +2,5 @@
 // params: $ids, $now
 CYPHER replan=skip
 UNWIND $ids AS id
-MATCH (k:ApiKey {id: id})
+MATCH (k:ApiKey {id: id}) USING INDEX SEEK k:ApiKey(id)
 SET k.lastUsedAt = $now

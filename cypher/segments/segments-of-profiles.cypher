@@ -2,6 +2,6 @@
 // params: $ids: profile ids
 CYPHER replan=skip
 UNWIND $ids AS id
-OPTIONAL MATCH (:Profile {id: id})-[:MEMBER_OF]->(s:Segment)
+OPTIONAL MATCH (p:Profile {id: id})-[:MEMBER_OF]->(s:Segment) USING INDEX SEEK p:Profile(id)
 WITH id, s ORDER BY s.name
 RETURN id, collect(s.id) AS segmentIds

@@ -1,7 +1,7 @@
 // Deletes an empty category (no tags, no sub-categories); returns what stopped it otherwise.
 // params: $id
 CYPHER replan=skip
-MATCH (c:TagCategory {id: $id})
+MATCH (c:TagCategory {id: $id}) USING INDEX SEEK c:TagCategory(id)
 WITH c, COUNT { (:Tag)-[:FILED_UNDER]->(c) } AS tags, COUNT { (:TagCategory)-[:CHILD_OF]->(c) } AS children
 CALL {
   WITH c, tags, children

@@ -2,7 +2,7 @@
 // referring to it can still be explained, but it no longer exists for rules or the API).
 // params: $id, $now
 CYPHER replan=skip
-MATCH (t:Tag {id: $id})
+MATCH (t:Tag {id: $id}) USING INDEX SEEK t:Tag(id)
 WHERE t.deleted IS NULL
 OPTIONAL MATCH (:Profile)-[r:HAS_TAG]->(t)
 DELETE r

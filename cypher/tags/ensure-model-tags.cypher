@@ -3,7 +3,7 @@
 // params: $tags: [{id, name, categoryId, description}], $now
 CYPHER replan=skip
 UNWIND $tags AS x
-MATCH (c:TagCategory {id: x.categoryId})
+MATCH (c:TagCategory {id: x.categoryId}) USING INDEX SEEK c:TagCategory(id)
 MERGE (t:Tag {id: x.id})
   ON CREATE SET t.kind = 'MODEL', t.createdAt = $now
 SET t.name = x.name, t.description = x.description, t.updatedAt = $now

@@ -1,9 +1,9 @@
 // Puts a MANUAL tag on profiles (keeping `since` when already there) or takes it off.
 // params: $tagId, $profileIds, $score, $add, $now
 CYPHER replan=skip
-MATCH (t:Tag {id: $tagId})
+MATCH (t:Tag {id: $tagId}) USING INDEX SEEK t:Tag(id)
 UNWIND $profileIds AS pid
-MATCH (p:Profile {id: pid})
+MATCH (p:Profile {id: pid}) USING INDEX SEEK p:Profile(id)
 CALL {
   WITH p, t
   WITH p, t WHERE $add

@@ -2,7 +2,7 @@
 // params: $ids: profile ids
 CYPHER replan=skip
 UNWIND $ids AS id
-MATCH (p:Profile {id: id})
+MATCH (p:Profile {id: id}) USING INDEX SEEK p:Profile(id)
 CALL {
   WITH p
   MATCH (p)-[r:HAS_TAG]->(t:Tag)

@@ -34,7 +34,10 @@ export function camelCase(kebab: string): string {
  * again whenever the statistics of what it reads have moved enough, which in a growing graph is every few
  * seconds, and costs 100 to 300 ms each time for the larger statements. Only for statements whose plan cannot
  * depend on the statistics (every branch starts from a parameter, a unique key or an element id, and the plan is
- * the same on an empty graph and a populated one): test/integration/query-plans.test.ts checks each of them.
+ * the same on an empty graph and a populated one), and which seek each node they match by a unique key with a
+ * `USING INDEX SEEK` hint: planned while the index samples lag behind the counts (after a bulk load, before the
+ * sampler has run), such a lookup can become a scan of the whole index under each row, which would then be kept.
+ * test/integration/query-plans.test.ts checks each of them.
  */
 export const FIXED_PLAN = 'CYPHER replan=skip';
 

@@ -104,6 +104,36 @@ const leaves = ([operator, , children]: Shape): string[] =>
 
 const UNIQUE_SEEKS = new Set(['NodeUniqueIndexSeek', 'NodeUniqueIndexSeek(Locking)']);
 
+/** Each label's unique key, from the constraints (`FOR (x:Label) REQUIRE x.key IS UNIQUE`, or a composite key). */
+const UNIQUE_KEYS = new Map(
+  [
+    ...readFileSync(join(cypherRoot, 'schema', '001-constraints.cypher'), 'utf8').matchAll(
+      /FOR \(\w+:(\w+)\) REQUIRE \(?([\w., ]+?)\)? IS UNIQUE/g,
+    ),
+  ].map(([, label, key]) => [label!, key!.split(',').map((part) => part.trim().split('.')[1]!)]),
+);
+
+/**
+ * The node patterns of a statement's MATCH and OPTIONAL MATCH clauses that give a label's whole unique key
+ * (`(p:Profile {id: ...})`) without a `USING INDEX SEEK` hint for that node.
+ */
+function unhintedUniqueLookups(text: string): string[] {
+  const missing: string[] = [];
+  for (const clause of text.split(
+    /(?=\b(?:OPTIONAL MATCH|MATCH|MERGE|WITH|UNWIND|RETURN|CALL|CREATE|SET)\b)/,
+  )) {
+    if (!/^(OPTIONAL )?MATCH\b/.test(clause)) continue;
+    for (const [pattern, variable, label, map] of clause.matchAll(/\((\w*):(\w+) \{([^}]*)\}/g)) {
+      const key = UNIQUE_KEYS.get(label!);
+      const given = [...map!.matchAll(/(\w+):/g)].map(([, property]) => property!);
+      if (!key || !key.every((property) => given.includes(property))) continue;
+      if (!variable || !clause.includes(`USING INDEX SEEK ${variable}:${label}(${key.join(', ')})`))
+        missing.push(pattern);
+    }
+  }
+  return missing;
+}
+
 let db: TestDb;
 const empty = new Map<string, Shape>();
 
@@ -148,6 +178,14 @@ describe('statements with a fixed plan', () => {
   it.each(fixed.map(({ file }) => file))('%s starts every branch from an anchor', (file) => {
     const outside = leaves(empty.get(file)!).filter((operator) => !ANCHORS.has(operator));
     expect(outside).toEqual([]);
+  });
+
+  // Planned while Neo4j's index samples lag behind its counts (a graph filled before the background sampler ran,
+  // as after a bulk load; the suite's shared database once was), a lookup by a unique key was planned as a scan
+  // of the whole index under each row; kept, that plan would stay. A seek hint leaves the planner no such choice.
+  // (To plan with lagging samples throughout: NEO4J_SETTINGS=db.index_sampling.background_enabled=false.)
+  it.each(fixed)('$file seeks every node it matches by a unique key with a hint', ({ text }) => {
+    expect(unhintedUniqueLookups(text)).toEqual([]);
   });
 
   it.each(fixed)('$file is planned the same on an empty and on a populated graph', async ({ file, text }) => {
