@@ -4,7 +4,9 @@
 // takes a product's write lock after others, or a shared one without holding the write lock, deadlocks with
 // another that takes them in another order. Products are locked after the round's identifiers, as the
 // settling rounds that write their engagement lock them. A product's category link changes
-// only with its description, and by CREATE: a relationship MERGE would write-lock the shared Category too.
+// only with its description, and by CREATE: a relationship MERGE would write-lock the shared Category too. The
+// old category is matched without its label (IN_CATEGORY leads only to categories), so that no index can start
+// it: with index samples that lag behind the counts, the planner scanned the Category(path) index for it.
 // params: $products: [{id, name, category, price, brand, at}] (sorted by id)
 CYPHER replan=skip
 UNWIND $products AS x
