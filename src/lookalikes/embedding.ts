@@ -137,9 +137,9 @@ export function cosineFromIndexScore(score: number): number {
  * (1 - cosine). Writing an embedding updates the vector index when the transaction commits, which is most of
  * what it costs; one event more moves a long-lived profile's embedding by little (one view more among 5,000:
  * under this four times in five), so most of its settles leave the index alone until the moves add up (each
- * settle compares with the stored vector, so they cannot add up unseen). For unit vectors a, b, c, |cos(a, c) - cos(b, c)| is at
- * most |a - b| = sqrt(2 (1 - cos(a, b))): a similarity read from a stored vector is within sqrt(2e-5), about
- * 0.0045, of the exact one.
+ * settle compares with the stored vector, so they cannot add up unseen). For unit vectors a, b, c,
+ * |cos(a, c) - cos(b, c)| is at most |a - b| = sqrt(2 (1 - cos(a, b))): a similarity read from a stored vector
+ * is within sqrt(2e-5), about 0.0045, of the exact one.
  */
 export const EMBEDDING_TOLERANCE = 1e-5;
 

@@ -16,8 +16,9 @@
 // writer, and Neo4j's CPU during each is reported. The ratio given is the last round's: the small warm-up set
 // leaves code cold that the whole set runs (a JIT log showed Neo4j compiling Lucene's vector-index code, Bolt's
 // and the kernel's for 0.6 of a core through Portrait's first measured run, code the bare writer, measured next,
-// then ran compiled), so the first round is reported but the writers are compared once each has run the set. Portrait
-// is restarted after every wipe: it caches keys, rules and definitions that a wipe would pull from under it.
+// then ran compiled), so the first round is reported but the writers are compared once each has run the set.
+// Portrait is restarted after every wipe: it caches keys, rules and definitions that a wipe would pull from under
+// it.
 
 import {
   benchConfig,
@@ -524,6 +525,7 @@ export async function run(given = {}) {
     const prepared = performance.now();
     const rows = batches.map((b) => bareRows(b, normalize, categoryAncestry));
     const prepareSeconds = (performance.now() - prepared) / 1000;
+    const written = rows.reduce((sum, r) => sum + r.events.length, 0);
     result.rounds = [];
     for (let round = 1; round <= options.rounds; round += 1) {
       const last = round === options.rounds;
@@ -551,7 +553,6 @@ export async function run(given = {}) {
       await bareWrite(driver, database, rows, options.senders);
       const seconds = (performance.now() - t) / 1000;
       const bareCores = watch?.() ?? null;
-      const written = rows.reduce((sum, r) => sum + r.events.length, 0);
       result.bare = {
         events: written,
         seconds: Math.round(seconds * 100) / 100,
@@ -581,7 +582,7 @@ export async function run(given = {}) {
       }
     }
     for (const warning of result.warnings) say(`WARNING: ${warning}`);
-    result.ratio = { 'portrait/bare': ratio(result.portrait.eventsPerSecond, result.bare.eventsPerSecond) };
+    result.ratio = { 'portrait/bare': result.rounds.at(-1).ratio };
     result.seconds = Math.round((Date.now() - started) / 100) / 10;
     return result;
   } finally {
