@@ -31,7 +31,7 @@ import { createContext, type Context } from './context';
 import { graphqlHttpHandler } from './graphql-http';
 import { createErrorFormatter } from './errors';
 import { createHealthCheck } from './health';
-import { auditSubscription, batchWrites, serialiseOnce, subscribeShared } from './subscriptions';
+import { auditSubscription, batchWrites, bindSubscription, subscribeShared } from './subscriptions';
 import type { Services } from './services';
 
 export interface RunningServer {
@@ -109,9 +109,12 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
         }
         return undefined;
       },
-      context: (ctx) => createContext(services, config, ctx.extra.viewer ?? null),
+      context: (ctx, id) => {
+        const context = createContext(services, config, ctx.extra.viewer ?? null);
+        bindSubscription(context, ctx.extra.socket, id);
+        return context;
+      },
       onOperation: (_ctx, _id, _payload, args, result) => auditSubscription(args, result),
-      onNext: (ctx, id, _payload, _args, result) => serialiseOnce(ctx.extra.socket, id, result),
       onError: (_ctx, _id, _payload, errors) => {
         logger.warn('subscription error', { errors: errors.map((e) => e.message) });
       },

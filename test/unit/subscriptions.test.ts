@@ -20,7 +20,7 @@ import { buildPortraitSchema } from '../../src/server/schema';
 import {
   STREAM_ONLY_ARGUMENTS,
   batchWrites,
-  serialiseOnce,
+  bindSubscription,
   shareKey,
   subscribeShared,
   viewerKey,
@@ -190,7 +190,7 @@ describe('batchWrites', () => {
     await once(server, 'listening');
     const connected = once(server, 'connection');
     const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    const [socket] = (await connected) as [WebSocket];
+    const [[socket]] = (await Promise.all([connected, once(client, 'open')])) as [[WebSocket], unknown];
     batchWrites(socket);
     return { socket, client };
   }
@@ -221,24 +221,92 @@ describe('batchWrites', () => {
     const { socket, client } = await batchedSocket();
     const received: string[] = [];
     client.on('message', (data) => received.push(String(data)));
-    const raw = (socket as unknown as { _socket: { _writev: (...args: unknown[]) => unknown } })._socket;
+    const raw = (
+      socket as unknown as { _socket: Record<'_write' | '_writev', (...args: unknown[]) => unknown> }
+    )._socket;
     let writes = 0;
-    const writev = raw._writev.bind(raw);
-    raw._writev = (...args: unknown[]) => {
-      writes += 1;
-      return writev(...args);
-    };
+    for (const method of ['_write', '_writev'] as const) {
+      const write = raw[method].bind(raw);
+      raw[method] = (...args: unknown[]) => {
+        writes += 1;
+        return write(...args);
+      };
+    }
     const messages = Array.from({ length: 2000 }, (_, i) => `message ${i} ${'x'.repeat(100)}`);
     let answered = 0;
     for (const message of messages) socket.send(message, () => (answered += 1));
-    // The socket's buffer filled up: the later sends wait until it drains.
-    expect(answered).toBeLessThan(messages.length);
     for (const deadline = Date.now() + 10_000; received.length < messages.length && Date.now() < deadline;)
       await new Promise((resolve) => setTimeout(resolve, 10));
+    client.close();
     expect(received).toEqual(messages);
     expect(answered).toBe(messages.length);
     expect(writes).toBeLessThan(10);
+  });
+
+  it('holds sends back while the client does not read, and answers them once it has caught up', async () => {
+    const { socket, client } = await batchedSocket();
+    client.pause();
+    let received = 0;
+    client.on('message', () => (received += 1));
+    const message = 'x'.repeat(1024);
+    let sent = 0;
+    let answered = 0;
+    // Sends until one is not answered for a while (one answered in the next turn of the event loop had only
+    // had its turn's share): the socket's buffers, the kernel's included, are full.
+    while (sent < 100_000) {
+      sent += 1;
+      socket.send(message, () => (answered += 1));
+      if (answered === sent) continue;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (answered < sent) break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const whilePaused = answered;
+    client.resume();
+    for (const deadline = Date.now() + 10_000; received < sent && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     client.close();
+    expect(whilePaused).toBeLessThan(sent);
+    expect(received).toBe(sent);
+    expect(answered).toBe(sent);
+  });
+
+  it('frames messages of every length encoding, multi-byte text and binary sends as ws would', async () => {
+    const { socket, client } = await batchedSocket();
+    const received: Array<{ data: string; binary: boolean }> = [];
+    client.on('message', (data, binary) => received.push({ data: String(data), binary }));
+    const texts = [
+      '',
+      'a'.repeat(125),
+      'b'.repeat(126),
+      'c'.repeat(0xffff),
+      'd'.repeat(0x10000),
+      '画像 ünïcode ✓',
+    ];
+    for (const text of texts.slice(0, 3)) socket.send(text);
+    socket.send(Buffer.from('bytes'), { binary: true });
+    for (const text of texts.slice(3)) socket.send(text);
+    for (const deadline = Date.now() + 5_000; received.length < texts.length + 1 && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(received).toEqual([
+      ...texts.slice(0, 3).map((data) => ({ data, binary: false })),
+      { data: 'bytes', binary: true },
+      ...texts.slice(3).map((data) => ({ data, binary: false })),
+    ]);
+    client.close();
+  });
+
+  it('writes what is queued before a close frame', async () => {
+    const { socket, client } = await batchedSocket();
+    const received: string[] = [];
+    client.on('message', (data) => received.push(String(data)));
+    const closed = once(client, 'close');
+    socket.send('first');
+    socket.send('second');
+    socket.close(4000, 'bye');
+    const [code] = (await closed) as [number];
+    expect(received).toEqual(['first', 'second']);
+    expect(code).toBe(4000);
   });
 
   it('lets the event loop turn during a long run of sends, as graphql-ws makes them (each after the last)', async () => {
@@ -260,7 +328,7 @@ describe('batchWrites', () => {
   });
 });
 
-describe('serialiseOnce', () => {
+describe('subscriptions bound to batched sockets', () => {
   let server: WebSocketServer;
   const clients: Client[] = [];
   afterEach(async () => {
@@ -268,7 +336,37 @@ describe('serialiseOnce', () => {
     server?.close();
   });
 
-  it('has graphql-ws send a result shared by several subscribers serialised once, as graphql-ws would', async () => {
+  /** A graphql-ws server of `schema` whose first `batched` connections have batchWrites installed. */
+  async function serve(schema: GraphQLSchema, batched: number): Promise<string> {
+    server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(server, 'listening');
+    let connections = 0;
+    server.on('connection', (socket) => {
+      connections += 1;
+      if (connections <= batched) batchWrites(socket);
+    });
+    useServer(
+      {
+        schema,
+        subscribe: subscribeShared,
+        context: (ctx, id) => {
+          const context = { viewer: null };
+          bindSubscription(context, ctx.extra.socket, id);
+          return context;
+        },
+      },
+      server,
+    );
+    return `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  function client(url: string): Client {
+    const made = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });
+    clients.push(made);
+    return made;
+  }
+
+  it('writes a result shared by several subscribers serialised once, as graphql-ws would write it', async () => {
     // A value whose serialisations are counted: a scalar whose result serialises through toJSON.
     let serialisations = 0;
     const Counted = new GraphQLScalarType({
@@ -307,32 +405,14 @@ describe('serialiseOnce', () => {
         resolve: (event: unknown) => event,
       },
     });
-    server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    await once(server, 'listening');
-    // Two sockets send through batchWrites; the third is left to graphql-ws, as the reference.
-    let connections = 0;
-    server.on('connection', (socket) => {
-      connections += 1;
-      if (connections <= 2) batchWrites(socket);
-    });
-    useServer(
-      {
-        schema,
-        subscribe: subscribeShared,
-        context: () => ({ viewer: null }),
-        onNext: (ctx, id, _payload, _args, result) => serialiseOnce(ctx.extra.socket, id, result),
-      },
-      server,
-    );
-    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Two sockets are batched; the third is left to graphql-ws, as the reference.
+    const url = await serve(schema, 2);
     const results = await Promise.all(
       [0, 1, 2].map(async (i) => {
         // One after another, so that the first two connections are the batched ones.
         await new Promise((resolve) => setTimeout(resolve, i * 50));
-        const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });
-        clients.push(client);
         const received: unknown[] = [];
-        for await (const result of client.iterate({ query: 'subscription { changes { seq odd } }' }))
+        for await (const result of client(url).iterate({ query: 'subscription { changes { seq odd } }' }))
           received.push(result);
         return received;
       }),
@@ -356,8 +436,80 @@ describe('serialiseOnce', () => {
     expect(serialisations).toBe(4);
   });
 
-  it('leaves a socket that batchWrites was not installed on to graphql-ws', () => {
-    const socket = {} as WebSocket;
-    expect(serialiseOnce(socket, '1', { data: { ok: 1 } })).toBeUndefined();
+  it('stops writing to a subscription its client completes, and ends its source, while others go on', async () => {
+    const ended: number[] = [];
+    let subscriptions = 0;
+    const schema = schemaWith({
+      ticks: {
+        type: GraphQLInt,
+        subscribe: async function* () {
+          const mine = (subscriptions += 1);
+          try {
+            for (let tick = 0; ; tick += 1) {
+              await new Promise((resolve) => setTimeout(resolve, 2));
+              yield { ticks: tick };
+            }
+          } finally {
+            ended.push(mine);
+          }
+        },
+      },
+    });
+    const url = await serve(schema, 1);
+    const socket = client(url);
+    const first = socket.iterate({ query: 'subscription { ticks }' });
+    const second = socket.iterate({ query: 'subscription { ticks }' });
+    const firstTicks: unknown[] = [];
+    for await (const result of first) {
+      firstTicks.push(result.data?.ticks);
+      if (firstTicks.length === 3) break; // completes the subscription
+    }
+    for (const deadline = Date.now() + 5_000; ended.length === 0 && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(firstTicks).toEqual([0, 1, 2]);
+    expect(ended).toHaveLength(1);
+    const secondTicks: unknown[] = [];
+    for await (const result of second) {
+      secondTicks.push(result.data?.ticks);
+      if (secondTicks.length === 20) break;
+    }
+    expect(secondTicks).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    for (const deadline = Date.now() + 5_000; ended.length < 2 && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(ended.sort()).toEqual([1, 2]);
+  });
+
+  it('sends an error when the source fails, after the results before it', async () => {
+    const schema = schemaWith({
+      ticks: {
+        type: GraphQLInt,
+        subscribe: async function* () {
+          yield { ticks: 1 };
+          throw new Error('the log is unreadable');
+        },
+      },
+    });
+    const url = await serve(schema, 1);
+    const received: unknown[] = [];
+    const failure = (async () => {
+      for await (const result of client(url).iterate({ query: 'subscription { ticks }' }))
+        received.push(result.data?.ticks);
+    })();
+    await expect(failure).rejects.toEqual([expect.objectContaining({ message: 'the log is unreadable' })]);
+    expect(received).toEqual([1]);
+  });
+
+  it('leaves a subscription on a socket without batchWrites to graphql-ws', async () => {
+    const schema = testSchema(async function* () {
+      yield { seq: 1 };
+    }, []);
+    const context = { viewer: null };
+    bindSubscription(context, {} as WebSocket, '1');
+    const stream = await subscribeShared({
+      schema,
+      document: parse('subscription { changes { seq } }'),
+      contextValue: context,
+    });
+    expect(await collect(stream, 1)).toEqual([{ data: { changes: { seq: 1 } } }]);
   });
 });
