@@ -180,9 +180,15 @@ describe("Portrait's schema", () => {
   });
 });
 
+/** Closes a test server and its connections (ws's close leaves them open), so that a failed test leaves nothing running. */
+function shutDown(server: WebSocketServer | undefined): void {
+  for (const socket of server?.clients ?? []) socket.terminate();
+  server?.close();
+}
+
 describe('batchWrites', () => {
   let server: WebSocketServer;
-  afterEach(() => server?.close());
+  afterEach(() => shutDown(server));
 
   /** A server-side socket with batchWrites installed, and the client at its other end. */
   async function batchedSocket(): Promise<{ socket: WebSocket; client: WebSocket }> {
@@ -333,7 +339,7 @@ describe('subscriptions bound to batched sockets', () => {
   const clients: Client[] = [];
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
-    server?.close();
+    shutDown(server);
   });
 
   /** A graphql-ws server of `schema` whose first `batched` connections have batchWrites installed. */
