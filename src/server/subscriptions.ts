@@ -251,6 +251,8 @@ class SocketWriter {
   private queued = 0;
   private flushing = false;
   private waiting: Array<() => void> = [];
+  /** The queue's length at which it is written at once (see `text`). */
+  private readonly limit: number;
   private readonly flushSoon = () => {
     this.flushing = false;
     this.flush();
@@ -260,6 +262,7 @@ class SocketWriter {
     private readonly socket: WebSocket,
     private readonly raw: Socket,
   ) {
+    this.limit = 4 * raw.writableHighWaterMark;
     const release = () => {
       this.flush();
       const done = this.waiting;
@@ -278,15 +281,11 @@ class SocketWriter {
   text(message: string): void {
     this.texts.push(message);
     this.queued += message.length;
-    if (this.queued >= this.limit() && !this.raw.writableNeedDrain) this.flush();
+    if (this.queued >= this.limit && !this.raw.writableNeedDrain) this.flush();
     else if (!this.flushing) {
       this.flushing = true;
       process.nextTick(this.flushSoon);
     }
-  }
-
-  private limit(): number {
-    return 4 * this.raw.writableHighWaterMark;
   }
 
   /** Writes the queue (dropped when the socket is no longer open: ws would refuse a send then). */
@@ -309,7 +308,7 @@ class SocketWriter {
   wait(): Promise<void> | null {
     if (
       this.socket.readyState === this.socket.OPEN &&
-      (this.raw.writableNeedDrain || this.queued >= this.limit())
+      (this.raw.writableNeedDrain || this.queued >= this.limit)
     ) {
       return new Promise((resolve) => this.waiting.push(resolve));
     }

@@ -180,6 +180,12 @@ describe("Portrait's schema", () => {
   });
 });
 
+/** Waits until `done()` holds, or 10 s have passed (the assertions that follow say which). */
+async function until(done: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !done() && Date.now() < deadline;)
+    await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 /** Closes a test server and its connections (ws's close leaves them open), so that a failed test leaves nothing running. */
 function shutDown(server: WebSocketServer | undefined): void {
   for (const socket of server?.clients ?? []) socket.terminate();
@@ -241,8 +247,7 @@ describe('batchWrites', () => {
     const messages = Array.from({ length: 2000 }, (_, i) => `message ${i} ${'x'.repeat(100)}`);
     let answered = 0;
     for (const message of messages) socket.send(message, () => (answered += 1));
-    for (const deadline = Date.now() + 10_000; received.length < messages.length && Date.now() < deadline;)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => received.length >= messages.length);
     client.close();
     expect(received).toEqual(messages);
     expect(answered).toBe(messages.length);
@@ -269,8 +274,7 @@ describe('batchWrites', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const whilePaused = answered;
     client.resume();
-    for (const deadline = Date.now() + 10_000; received < sent && Date.now() < deadline;)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => received >= sent);
     client.close();
     expect(whilePaused).toBeLessThan(sent);
     expect(received).toBe(sent);
@@ -292,8 +296,7 @@ describe('batchWrites', () => {
     for (const text of texts.slice(0, 3)) socket.send(text);
     socket.send(Buffer.from('bytes'), { binary: true });
     for (const text of texts.slice(3)) socket.send(text);
-    for (const deadline = Date.now() + 5_000; received.length < texts.length + 1 && Date.now() < deadline;)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => received.length > texts.length);
     expect(received).toEqual([
       ...texts.slice(0, 3).map((data) => ({ data, binary: false })),
       { data: 'bytes', binary: true },
@@ -470,8 +473,7 @@ describe('subscriptions bound to batched sockets', () => {
       firstTicks.push(result.data?.ticks);
       if (firstTicks.length === 3) break; // completes the subscription
     }
-    for (const deadline = Date.now() + 5_000; ended.length === 0 && Date.now() < deadline;)
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => ended.length > 0);
     expect(firstTicks).toEqual([0, 1, 2]);
     expect(ended).toHaveLength(1);
     const secondTicks: unknown[] = [];
@@ -480,8 +482,7 @@ describe('subscriptions bound to batched sockets', () => {
       if (secondTicks.length === 20) break;
     }
     expect(secondTicks).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    for (const deadline = Date.now() + 5_000; ended.length < 2 && Date.now() < deadline;)
-      await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => ended.length >= 2);
     expect(ended.sort()).toEqual([1, 2]);
   });
 
