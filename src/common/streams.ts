@@ -8,13 +8,28 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
+ * A stream that can also hand over the items it holds ready, the ones `next()` would give without waiting,
+ * many in one call: a consumer of a burst (a subscriber of a segment getting a round's changes) then pays a call
+ * for it, not a promise and an iterator step per item. `next()` and `takeReady()` share one order; a consumer
+ * calls `takeReady()` only while no `next()` of its is pending.
+ */
+export interface ReadyStream<T> extends AsyncIterableIterator<T> {
+  /** At most `most` of the items ready now, in order, taken from the stream; a mapped item may be a promise. */
+  takeReady(most: number): Array<T | Promise<T>>;
+}
+
+export function isReadyStream<T>(stream: AsyncIterator<T>): stream is ReadyStream<T> {
+  return typeof (stream as Partial<ReadyStream<T>>).takeReady === 'function';
+}
+
+/**
  * The items of `source` mapped one by one, in order; `return()` (the consumer stopping) and an error of
  * `map` end `source` too, so that nothing it holds (a bus subscription, a timer) outlives its consumer.
  *
  * Built for streams that carry thousands of items a second to each of many subscribers: an item costs one
  * promise (two when `map` returns one), not an async function's and its awaits per layer, and a map of a stream
  * `mapStream` made is one stream over that stream's source with both maps (a subscription's changes are mapped
- * by the resolver and again by the shared execution).
+ * by the resolver and again by the shared execution). The map of a ReadyStream is one too.
  */
 export function mapStream<T, U>(
   source: AsyncIterator<T>,
@@ -60,6 +75,22 @@ export function mapStream<T, U>(
     throw: failed,
     [Symbol.asyncIterator]: () => mapped,
   };
+  if (isReadyStream(source)) {
+    (mapped as ReadyStream<U>).takeReady = (most) => {
+      const values: Array<U | Promise<U>> = [];
+      for (const item of source.takeReady(most)) {
+        try {
+          const value = isThenable(item) ? Promise.resolve(item).then(map) : map(item);
+          values.push(isThenable(value) ? Promise.resolve(value).catch(failed) : value);
+        } catch (error) {
+          // What follows a failed item is not delivered: the stream ends with its error.
+          values.push(failed(error));
+          break;
+        }
+      }
+      return values;
+    };
+  }
   maps.set(mapped, { source, map });
   return mapped;
 }

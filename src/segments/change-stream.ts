@@ -1,3 +1,4 @@
+import type { ReadyStream } from '../common/streams';
 import type { SegmentChangeRecord } from '../profiles/profile-changes';
 import type { ChangeBus } from './change-bus';
 
@@ -66,14 +67,13 @@ async function* changesUntil(
   after: number | null,
   options: StreamOptions,
   signal: AbortSignal,
+  ready: ReadyQueue,
 ): AsyncGenerator<SegmentChangeRecord> {
   const stashLimit = options.stashLimit ?? 10_000;
   const pollMs = options.pollMs ?? 5_000;
   const pageSize = options.pageSize ?? 500;
   const stash = new Map<number, SegmentChangeRecord>();
-  const ready: SegmentChangeRecord[] = [];
-  let readyFrom = 0;
-  const queued = () => ready.length - readyFrom;
+  const queued = () => ready.size;
   // Null until the starting position is known; the bus is only stashed until then.
   let covered: number | null = null;
   let highest = 0;
@@ -110,13 +110,7 @@ async function* changesUntil(
     for (;;) {
       while (queued() > 0) {
         if (signal.aborted) return;
-        const next = ready[readyFrom]!;
-        readyFrom += 1;
-        if (readyFrom === ready.length) {
-          ready.length = 0;
-          readyFrom = 0;
-        }
-        yield next;
+        yield ready.shift();
       }
       if (covered < highest) {
         reading = true;
@@ -175,6 +169,41 @@ async function* changesUntil(
   }
 }
 
+/** Changes queued for delivery, in order: the generator yields them one by one, `takeReady` many at once. */
+class ReadyQueue {
+  private items: SegmentChangeRecord[] = [];
+  private from = 0;
+
+  get size(): number {
+    return this.items.length - this.from;
+  }
+
+  push(change: SegmentChangeRecord): void {
+    this.items.push(change);
+  }
+
+  /** The first change; only when size > 0. */
+  shift(): SegmentChangeRecord {
+    const first = this.items[this.from]!;
+    this.from += 1;
+    if (this.from === this.items.length) this.clear();
+    return first;
+  }
+
+  /** The first `most` changes (or all), removed. */
+  take(most: number): SegmentChangeRecord[] {
+    const taken = this.items.slice(this.from, this.from + most);
+    this.from += taken.length;
+    if (this.from === this.items.length) this.clear();
+    return taken;
+  }
+
+  private clear(): void {
+    this.items.length = 0;
+    this.from = 0;
+  }
+}
+
 /**
  * The stream of `changesUntil` whose `return()` (a client unsubscribing) ends it at once, even while it is
  * waiting for the next change, so no subscription outlives its client.
@@ -185,11 +214,13 @@ export function segmentChanges(
   segmentId: string | null,
   after: number | null,
   options: StreamOptions = {},
-): AsyncIterableIterator<SegmentChangeRecord> {
+): ReadyStream<SegmentChangeRecord> {
   const controller = new AbortController();
-  const inner = changesUntil(log, bus, segmentId, after, options, controller.signal);
-  const outer: AsyncIterableIterator<SegmentChangeRecord> = {
+  const ready = new ReadyQueue();
+  const inner = changesUntil(log, bus, segmentId, after, options, controller.signal, ready);
+  const outer: ReadyStream<SegmentChangeRecord> = {
     next: () => inner.next(),
+    takeReady: (most) => (controller.signal.aborted ? [] : ready.take(most)),
     return: (value) => {
       controller.abort();
       return inner.return(value);

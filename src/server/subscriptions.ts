@@ -15,7 +15,7 @@ import {
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { auditTarget } from '../audit/audit.middleware';
-import { mapStream } from '../common/streams';
+import { isReadyStream, mapStream } from '../common/streams';
 import type { Viewer } from '../security/viewer';
 import type { Context } from './context';
 
@@ -374,12 +374,21 @@ export function bindSubscription(context: object, socket: WebSocket, id: string)
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
 /**
+ * Most results a subscription takes at once from a stream that holds them ready (a round's changes, waiting
+ * since the bus brought them): enough that a round costs a subscriber a few calls, few enough that the
+ * sends' share of a turn (SEND_TURN_MS) and a socket's back-pressure are checked every so often.
+ */
+const READY_BATCH = 64;
+
+/**
  * A stream that writes each of `results` to `writer` as subscription `id`'s `next` message, as graphql-ws
  * would write it, and yields nothing: graphql-ws's loop over a subscription's results awaits its own send of
  * each (two async functions, a message object checked and stringified, a promise per send), which for 100
  * subscribers of one segment cost more than the change itself. graphql-ws still starts the subscription
  * (its `next()` resolves when the results end, or at once after `return()`, as the subscriber leaves) and
- * sends `complete` or `error` when they end; an error of the results is thrown to it, as before.
+ * sends `complete` or `error` when they end; an error of the results is thrown to it, as before. From a
+ * ReadyStream (a segment's changes) it takes what is ready in batches of READY_BATCH, so that a round's
+ * changes cost a subscriber one wait for the first, not a promise and a step of every stream per change.
  */
 function delivered(
   results: AsyncIterator<ExecutionResult>,
@@ -387,12 +396,21 @@ function delivered(
   id: string,
 ): AsyncIterableIterator<ExecutionResult> {
   const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  const ready = isReadyStream(results) ? results : null;
   let ended = false;
   const pump = async (): Promise<void> => {
     for (;;) {
-      const next = await results.next();
-      if (next.done || ended) return;
-      writer.text(`${head}${payloadOf(next.value)}}`);
+      let items: Array<ExecutionResult | Promise<ExecutionResult>> = ready?.takeReady(READY_BATCH) ?? [];
+      if (items.length === 0) {
+        const next = await results.next();
+        if (next.done || ended) return;
+        items = [next.value];
+      }
+      for (const item of items) {
+        const result = item instanceof Promise ? await item : item;
+        if (ended) return;
+        writer.text(`${head}${payloadOf(result)}}`);
+      }
       const wait = writer.wait();
       if (wait) await wait;
       if (ended) return;

@@ -140,6 +140,31 @@ describe('segmentChanges', () => {
     await stream.return?.();
   });
 
+  it('hands over the changes it holds ready at once, in order, and goes on with next() after them', async () => {
+    const log = new MemoryLog();
+    const bus = new LocalChangeBus();
+    const stream = segmentChanges(log, bus, 'a', null, { pollMs: 60_000 });
+    const first = stream.next();
+    await tick();
+    await bus.publish(log.commit(Array.from({ length: 6 }, (_, i) => [i % 3 ? 'a' : 'b', `p${i}`] as const)));
+    expect((await first).value.seq).toBe(2);
+    expect(stream.takeReady(2).map((change) => (change as SegmentChangeRecord).seq)).toEqual([3, 5]);
+    expect((await stream.next()).value.seq).toBe(6);
+    expect(stream.takeReady(10)).toEqual([]);
+    const later = stream.next();
+    await bus.publish(log.commit([['a', 'p6']]));
+    expect((await later).value.seq).toBe(7);
+    await bus.publish(
+      log.commit([
+        ['a', 'p7'],
+        ['a', 'p8'],
+      ]),
+    );
+    expect(stream.takeReady(10).map((change) => (change as SegmentChangeRecord).seq)).toEqual([8, 9]);
+    await stream.return?.();
+    expect(stream.takeReady(10)).toEqual([]);
+  });
+
   it('ends at once when its consumer stops, and leaves the bus', async () => {
     const log = new MemoryLog();
     const bus = new LocalChangeBus();
@@ -170,7 +195,9 @@ describe('segmentChanges', () => {
         fc.option(fc.nat(6)),
         fc.nat(8),
         fc.record({ stashLimit: fc.integer({ min: 1, max: 6 }), pageSize: fc.integer({ min: 1, max: 4 }) }),
-        async (steps, segmentId, after, before, sizes) => {
+        // How many changes the consumer takes ready after each one it awaits (0: it only awaits).
+        fc.nat(3),
+        async (steps, segmentId, after, before, sizes, batch) => {
           const log = new MemoryLog();
           const bus = new LocalChangeBus();
           for (let i = 0; i < before; i += 1) log.commit([[i % 2 ? 'a' : 'b', `old${i}`]]);
@@ -183,6 +210,7 @@ describe('segmentChanges', () => {
             for (let next = await stream.next(); !next.done; next = await stream.next()) {
               received.push(next.value.seq);
               if (stopped) break;
+              for (const ready of stream.takeReady(batch)) received.push((await ready).seq);
             }
           })();
           await tick();

@@ -1,4 +1,5 @@
-import { mapStream } from '../../src/common/streams';
+import { isReadyStream, mapStream, type ReadyStream } from '../../src/common/streams';
+import { readySource } from '../helpers/streams';
 
 /** A source that yields `items` and records whether it was closed. */
 function source<T>(items: T[]) {
@@ -87,5 +88,40 @@ describe('mapStream', () => {
     await mappedB.next();
     await expect(mappedB.throw?.(new Error('stop'))).rejects.toThrow('stop');
     expect(b.closedTimes()).toBe(1);
+  });
+
+  it('maps what a ready stream holds ready, in order, without stepping it, through every map', async () => {
+    const { stream, nexts } = readySource([1, 2, 3, 4, 5]);
+    const mapped = mapStream(
+      mapStream(stream, (x) => x * 10),
+      (x) => (x % 20 === 0 ? Promise.resolve(`${x}`) : `${x}`),
+    );
+    expect(isReadyStream(mapped)).toBe(true);
+    const first = mapped.takeReady(2);
+    expect(first).toEqual(['10', expect.any(Promise)]);
+    expect(await Promise.all(first)).toEqual(['10', '20']);
+    expect((await mapped.next()).value).toBe('30');
+    expect(await Promise.all(mapped.takeReady(10))).toEqual(['40', '50']);
+    expect(mapped.takeReady(10)).toEqual([]);
+    expect(nexts()).toBe(1);
+    expect(isReadyStream(mapStream(source([1]).stream, (x) => x))).toBe(false);
+  });
+
+  it('ends a ready stream, with the error in place of the item, when the map of a taken item throws or rejects', async () => {
+    for (const map of [
+      (x: number) => {
+        if (x === 2) throw new Error('bad 2');
+        return x;
+      },
+      async (x: number) => (x === 2 ? Promise.reject(new Error('bad 2')) : x),
+    ]) {
+      const { stream, closedTimes } = readySource([1, 2, 3]);
+      const taken = (mapStream(stream, map) as ReadyStream<number>).takeReady(10);
+      await expect(Promise.all(taken)).rejects.toThrow('bad 2');
+      // Settled: the failed item has closed the source by now.
+      await Promise.allSettled(taken);
+      expect(await taken[0]).toBe(1);
+      expect(closedTimes()).toBe(1);
+    }
   });
 });

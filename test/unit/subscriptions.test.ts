@@ -15,6 +15,7 @@ import {
 import { createClient, type Client } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
+import { mapStream } from '../../src/common/streams';
 import { viewerOf, type Viewer } from '../../src/security/viewer';
 import { buildPortraitSchema } from '../../src/server/schema';
 import {
@@ -25,6 +26,7 @@ import {
   subscribeShared,
   viewerKey,
 } from '../../src/server/subscriptions';
+import { readySource } from '../helpers/streams';
 
 /** A schema with one subscription whose events carry a value that only admins see in full. */
 function testSchema(events: () => AsyncGenerator<{ seq: number }>, resolved: string[]) {
@@ -484,6 +486,38 @@ describe('subscriptions bound to batched sockets', () => {
     expect(secondTicks).toEqual(Array.from({ length: 20 }, (_, i) => i));
     await until(() => ended.length >= 2);
     expect(ended.sort()).toEqual([1, 2]);
+  });
+
+  it('takes results its source holds ready many at once, and writes them in order, awaiting those not resolved yet', async () => {
+    const events = Array.from({ length: 300 }, (_, i) => ({ seq: i }));
+    const source = readySource(events);
+    const schema = schemaWith({
+      changes: {
+        type: new GraphQLObjectType<{ seq: number }>({
+          name: 'Change',
+          fields: {
+            seq: { type: GraphQLInt },
+            // Every third result is resolved later than those after it would be.
+            later: {
+              type: GraphQLInt,
+              resolve: async (change) => {
+                if (change.seq % 3 === 0) await new Promise((resolve) => setTimeout(resolve, 3));
+                return change.seq;
+              },
+            },
+          },
+        }),
+        subscribe: () => mapStream(source.stream, (event) => event),
+        resolve: (event: unknown) => event,
+      },
+    });
+    const url = await serve(schema, 1);
+    const received: unknown[] = [];
+    for await (const result of client(url).iterate({ query: 'subscription { changes { seq later } }' }))
+      received.push(result.data?.changes);
+    expect(received).toEqual(events.map(({ seq }) => ({ seq, later: seq })));
+    // Stepped once to wait for the first result and once to learn the end, not once a result.
+    expect(source.nexts()).toBeLessThan(10);
   });
 
   it('sends an error when the source fails, after the results before it', async () => {
