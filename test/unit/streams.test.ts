@@ -96,7 +96,7 @@ describe('mapStream', () => {
       mapStream(stream, (x) => x * 10),
       (x) => (x % 20 === 0 ? Promise.resolve(`${x}`) : `${x}`),
     );
-    expect(isReadyStream(mapped)).toBe(true);
+    if (!isReadyStream(mapped)) throw new Error('the map of a ready stream is not one');
     const first = mapped.takeReady(2);
     expect(first).toEqual(['10', expect.any(Promise)]);
     expect(await Promise.all(first)).toEqual(['10', '20']);
