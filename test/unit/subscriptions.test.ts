@@ -15,7 +15,9 @@ import {
 import { createClient, type Client } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import { mapStream } from '../../src/common/streams';
+import { isReadyStream, mapStream, type ReadyStream } from '../../src/common/streams';
+import { LocalChangeBus } from '../../src/segments/change-bus';
+import { segmentChanges } from '../../src/segments/change-stream';
 import { viewerOf, type Viewer } from '../../src/security/viewer';
 import { buildPortraitSchema } from '../../src/server/schema';
 import {
@@ -179,6 +181,36 @@ describe("Portrait's schema", () => {
     const schema = await buildPortraitSchema();
     const field = schema.getSubscriptionType()!.getFields().segmentMembershipChanged!;
     expect(field.extensions[STREAM_ONLY_ARGUMENTS]).toBe(true);
+  });
+
+  it("hands segmentMembershipChanged's changes over many at a time, through type-graphql and the shared execution", async () => {
+    const schema = await buildPortraitSchema();
+    const bus = new LocalChangeBus();
+    const log = { head: async () => 0, after: async () => [] };
+    const segments = { subscribe: async () => segmentChanges(log, bus, null, null) };
+    const args = argsFor(schema, 'subscription { segmentMembershipChanged { cursor profileId } }', admin);
+    args.contextValue = { ...(args.contextValue as object), services: { segments } };
+    const stream = (await subscribeShared(args)) as AsyncIterableIterator<ExecutionResult>;
+    expect(isReadyStream(stream)).toBe(true);
+    const first = stream.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    const change = (seq: number) => ({
+      seq,
+      segmentId: 's',
+      profileId: `p${seq}`,
+      change: 'ENTERED' as const,
+      at: 0,
+    });
+    await bus.publish([1, 2, 3].map(change));
+    expect((await first).value).toEqual({
+      data: { segmentMembershipChanged: { cursor: '1', profileId: 'p1' } },
+    });
+    const rest = await Promise.all((stream as ReadyStream<ExecutionResult>).takeReady(10));
+    expect(rest.map((result) => result.data?.segmentMembershipChanged)).toEqual([
+      { cursor: '2', profileId: 'p2' },
+      { cursor: '3', profileId: 'p3' },
+    ]);
+    await stream.return?.();
   });
 });
 
