@@ -552,6 +552,24 @@ describe('subscriptions bound to batched sockets', () => {
     expect(source.nexts()).toBeLessThan(10);
   });
 
+  it('frames results of every length encoding and multi-byte text on the direct path', async () => {
+    // Messages under 126 bytes, up to 65,535 and beyond, counted in bytes: the accents and emoji take 2 and 4.
+    const texts = ['a', 'é'.repeat(100), '😀'.repeat(20_000), 'x'.repeat(70_000), 'ü'];
+    const schema = schemaWith({
+      texts: {
+        type: GraphQLString,
+        subscribe: async function* () {
+          for (const text of texts) yield { texts: text };
+        },
+      },
+    });
+    const url = await serve(schema, 1);
+    const received: unknown[] = [];
+    for await (const result of client(url).iterate({ query: 'subscription { texts }' }))
+      received.push(result.data?.texts);
+    expect(received).toEqual(texts);
+  });
+
   it('sends an error when the source fails, after the results before it', async () => {
     const schema = schemaWith({
       ticks: {
