@@ -14,7 +14,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * calls `takeReady()` only while no `next()` of its is pending.
  */
 export interface ReadyStream<T> extends AsyncIterableIterator<T> {
-  /** At most `most` of the items ready now, in order, taken from the stream; a mapped item may be a promise. */
+  /**
+   * At most `most` of the items ready now, in order, taken from the stream. A mapped item may be a promise (the
+   * map's own, as it returned it): should one reject, the consumer ends the stream (`return()`), as it would stop
+   * after any error.
+   */
   takeReady(most: number): Array<T | Promise<T>>;
 }
 
@@ -80,8 +84,10 @@ export function mapStream<T, U>(
       const values: Array<U | Promise<U>> = [];
       for (const item of source.takeReady(most)) {
         try {
+          // The map's promise as it is, not one made for this stream: a result shared by many subscribers then
+          // costs each of them nothing until it awaits it (see ReadyStream for a promise that rejects).
           const value = isThenable(item) ? Promise.resolve(item).then(map) : map(item);
-          values.push(isThenable(value) ? Promise.resolve(value).catch(failed) : value);
+          values.push(isThenable(value) ? Promise.resolve(value) : value);
         } catch (error) {
           // What follows a failed item is not delivered: the stream ends with its error.
           values.push(failed(error));

@@ -32,6 +32,29 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
 const results = new WeakMap<object, Map<string, Result>>();
 
 /**
+ * What shared results that were promises resolved to, once they have: most of a round's subscribers come to a
+ * result after it has resolved, and take it from here instead of awaiting it (a promise reaction and a turn of
+ * their delivery loop a change each).
+ */
+const settled = new WeakMap<Promise<ExecutionResult>, ExecutionResult>();
+
+function executeShared(args: ExecutionArgs, byKey: Map<string, Result>, key: string): Result {
+  const result = execute(args);
+  if (result instanceof Promise) {
+    result.then(
+      (value) => {
+        settled.set(result, value);
+        byKey.set(key, value);
+      },
+      // Whoever awaits it gets the error.
+      () => {},
+    );
+  }
+  byKey.set(key, result);
+  return result;
+}
+
+/**
  * graphql-js's `subscribe`, except that an event given to several subscriptions (the same object: the
  * change bus hands every stream the same records) is executed once per share key rather than once per
  * subscription. The key holds everything a result depends on: the operation, the variables it uses once
@@ -50,9 +73,7 @@ export async function subscribeShared(
     if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
     let byKey = results.get(event);
     if (!byKey) results.set(event, (byKey = new Map()));
-    let result = byKey.get(key);
-    if (!result) byKey.set(key, (result = execute({ ...args, rootValue: event })));
-    return result;
+    return byKey.get(key) ?? executeShared({ ...args, rootValue: event }, byKey, key);
   });
   const sink =
     typeof args.contextValue === 'object' && args.contextValue ? sinks.get(args.contextValue) : undefined;
@@ -433,7 +454,7 @@ function delivered(
         items = [next.value];
       }
       for (const item of items) {
-        const result = item instanceof Promise ? await item : item;
+        const result = item instanceof Promise ? (settled.get(item) ?? (await item)) : item;
         if (ended) return;
         writer.text({ head, payload: payloadOf(result) });
       }
@@ -458,7 +479,16 @@ function delivered(
             // An error once the subscriber has left (its stream closed under a pending read) is nobody's.
             pump().then(
               () => resolve(DONE),
-              (error: unknown) => (ended ? resolve(DONE) : reject(error)),
+              (error: unknown) => {
+                if (ended) {
+                  resolve(DONE);
+                  return;
+                }
+                ended = true;
+                reject(error);
+                // A result taken ready that failed leaves its stream to us to end (see ReadyStream).
+                results.return?.().catch(() => {});
+              },
             );
           })),
     async return() {

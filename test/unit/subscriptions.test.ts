@@ -570,6 +570,29 @@ describe('subscriptions bound to batched sockets', () => {
     expect(received).toEqual(texts);
   });
 
+  it('sends an error and ends the source when a result taken ready fails, after the results before it', async () => {
+    const source = readySource([1, 2, 3].map((seq) => ({ ticks: seq })));
+    const schema = schemaWith({
+      ticks: {
+        type: GraphQLInt,
+        subscribe: () =>
+          mapStream(source.stream, (event) =>
+            event.ticks === 2 ? Promise.reject(new Error('the log is unreadable')) : event,
+          ),
+      },
+    });
+    const url = await serve(schema, 1);
+    const received: unknown[] = [];
+    const failure = (async () => {
+      for await (const result of client(url).iterate({ query: 'subscription { ticks }' }))
+        received.push(result.data?.ticks);
+    })();
+    await expect(failure).rejects.toEqual([expect.objectContaining({ message: 'the log is unreadable' })]);
+    expect(received).toEqual([1]);
+    await until(() => source.closedTimes() > 0);
+    expect(source.closedTimes()).toBe(1);
+  });
+
   it('sends an error when the source fails, after the results before it', async () => {
     const schema = schemaWith({
       ticks: {
