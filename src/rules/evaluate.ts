@@ -124,6 +124,18 @@ function eventHolds(node: Extract<RuleNode, { kind: 'event' }>, facts: ProfileFa
 
 const RFM_PROPERTY = { r: 'rfmR', f: 'rfmF', m: 'rfmM' } as const;
 
+const traitProperties = new WeakMap<RuleNode, string>();
+
+/**
+ * The profile property a trait test reads, made once per rule node: a settle tests every rule's traits for
+ * every profile, and a key built each time is a new string to allocate and to look up in V8's string table.
+ */
+function traitProperty(node: Extract<RuleNode, { kind: 'trait' }>): string {
+  let property = traitProperties.get(node);
+  if (property === undefined) traitProperties.set(node, (property = `trait.${node.path}`));
+  return property;
+}
+
 function rfmHolds(part: RfmPart, properties: Readonly<Record<string, unknown>>): boolean {
   switch (part.field) {
     case 'group':
@@ -145,7 +157,7 @@ export function evaluateRule(node: RuleNode, facts: ProfileFacts, now: number): 
     case 'not':
       return !evaluateRule(node.rule, facts, now);
     case 'trait':
-      return traitHolds(facts.properties[`trait.${node.path}`], node.test);
+      return traitHolds(facts.properties[traitProperty(node)], node.test);
     case 'tag': {
       if (node.rule) return evaluateRule(node.rule, facts, now);
       if (!facts.tags.has(node.id)) return false;
