@@ -484,10 +484,10 @@ function delivered(
                   resolve(DONE);
                   return;
                 }
-                ended = true;
                 reject(error);
-                // A result taken ready that failed leaves its stream to us to end (see ReadyStream).
-                results.return?.().catch(() => {});
+                // A result taken ready that failed leaves its stream to us to end (see ReadyStream); the
+                // rejection has settled this read, so `end` only stops and closes.
+                end().catch(() => {});
               },
             );
           })),
