@@ -6,8 +6,12 @@
 // - what its $neighbours nearest lookalikes (vector index) bought: Σ cosine and count of the neighbours per
 //   product, and the neighbours' total cosine (cosine = 2 × score − 1: the index scores (1 + cos) / 2 and
 //   never below 0.5); only for a profile with engagement of its own, one without history gets popular ones;
-// - its interest categories, and the first $first + |bought| of the stored popular lists for them and overall.
-// params: $id, $consentKeys, $sources, $neighbours, $candidates, $first, $now, $halfLifeMs
+// - its interest categories, and the first $first + |bought| of the stored popular lists for them and overall;
+// - the fields of the products it will most likely be offered, so that asking for them costs no second round
+//   trip: the best $first personal candidates scored as ranking.ts scores them (related score / strongest
+//   source + $lookalikeWeight × similarity / mass), and when there are fewer, the popular lists' products. Only
+//   a hint: ranking.ts decides, and a product it picks that is not here is read by the product loader.
+// params: $id, $consentKeys, $sources, $neighbours, $candidates, $first, $now, $halfLifeMs, $lookalikeWeight
 OPTIONAL MATCH (live:Profile {id: $id})
 OPTIONAL MATCH (:MergedProfile {id: $id})-[:MERGED_INTO]->(survivor:Profile)
 WITH coalesce(live, survivor) AS p
@@ -61,8 +65,25 @@ CALL {
   WITH t, r ORDER BY r.score DESC, t.name
   RETURN [x IN collect({category: t.name, score: r.score}) WHERE x.category IS NOT NULL] AS interests
 }
-WITH p, bought, sources, related, alike, mass, interests, toInteger($first) + size(bought) AS fill
-RETURN p.id AS id, [key IN $consentKeys | p[key]] AS consent, bought, sources, related, alike,
-  coalesce(mass, 0.0) AS mass, interests,
+WITH p, bought, sources, related, alike, coalesce(mass, 0.0) AS mass, interests,
+  toInteger($first) + size(bought) AS fill,
+  reduce(top = 0.0, s IN sources | CASE WHEN s.strength > top THEN s.strength ELSE top END) AS strongest
+WITH p, bought, sources, related, alike, mass, interests, fill,
   COLLECT { MATCH (list:PopularProducts) WHERE list.scope = '' OR list.scope IN [i IN interests | i.category]
-    RETURN list {.scope, productIds: list.productIds[..fill], scores: list.scores[..fill]} } AS popular
+    RETURN list {.scope, productIds: list.productIds[..fill], scores: list.scores[..fill]} } AS popular,
+  COLLECT {
+    UNWIND [r IN related WHERE strongest > 0 | {id: r.productId, part: r.score / strongest}] +
+      [a IN alike WHERE mass > 0 | {id: a.productId, part: $lookalikeWeight * (a.similarity / mass)}] AS c
+    WITH c.id AS productId, sum(c.part) AS score
+    WHERE score > 0
+    RETURN productId ORDER BY score DESC, productId LIMIT toInteger($first)
+  } AS picks
+WITH p, bought, sources, related, alike, mass, interests, popular,
+  picks + CASE WHEN size(picks) >= toInteger($first) THEN [] ELSE
+    [id IN reduce(ids = [], list IN popular | ids + list.productIds) WHERE NOT id IN bought AND NOT id IN picks]
+  END AS likely
+RETURN p.id AS id, [key IN $consentKeys | p[key]] AS consent, bought, sources, related, alike, mass, interests,
+  popular,
+  COLLECT { UNWIND likely AS productId WITH DISTINCT productId
+    MATCH (product:Product {id: productId})
+    RETURN product {.id, .name, .category, .price, .brand} } AS products

@@ -84,7 +84,9 @@ export class ProductRecommendationResolver {
   ): Promise<ProductRecommendation[]> {
     // An app acting for one end user gets that person's recommendations only.
     await ctx.services.access.checkActingFor(ctx, profileId);
-    return ctx.services.recommendations.recommend(profileId, first ?? 10);
+    return ctx.services.recommendations.recommend(profileId, first ?? 10, {
+      products: ctx.loaders.products.product,
+    });
   }
 
   @FieldResolver(() => Product)

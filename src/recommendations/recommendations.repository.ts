@@ -85,6 +85,8 @@ export interface RecommendationRow {
   mass: number;
   interests: Array<{ category: string; score: number | null }>;
   popular: Array<{ scope: string; productIds: string[]; scores: number[] }>;
+  /** The products it will most likely be offered, with their fields (a hint: see the statement). */
+  products: Product[];
 }
 
 /** Engagement aggregates, product associations and popularity: every Cypher statement of recommendations. */
@@ -232,8 +234,11 @@ export class RecommendationsRepository {
     first: number;
     now: number;
     halfLifeMs: number;
+    lookalikeWeight: number;
   }): Promise<RecommendationRow | null> {
     const [row] = await this.executor.read(Q.recommendationInputs, params);
-    return (row as unknown as RecommendationRow | undefined) ?? null;
+    if (!row) return null;
+    const products = (row.products as Array<Record<string, unknown>>).map(toProduct);
+    return { ...(row as unknown as RecommendationRow), products };
   }
 }

@@ -1,7 +1,9 @@
+import type DataLoader from 'dataloader';
 import { notFound } from '../common/errors';
 import type { TxRunner } from '../db/executor';
 import type { Job } from '../jobs/job.type';
 import type { ConsentPolicy } from '../privacy/consent';
+import type { Product } from '../products/product.type';
 import type { SettleMemo } from '../profiles/profile-changes';
 import { CONSENT_PROPERTIES, allowsPersonalization, consentOf } from './consent';
 import {
@@ -60,10 +62,17 @@ export class RecommendationsService {
 
   /**
    * The best `first` products for a profile (a merged-away id resolves to the survivor), each with a reason;
-   * NOT_FOUND for an unknown profile. See ranking.ts for how candidates are scored.
+   * NOT_FOUND for an unknown profile. See ranking.ts for how candidates are scored. The products it was likely
+   * to offer come with their fields from the same read and are put into `products` (the request's product
+   * loader, when given), so that asking for them makes no second round trip.
    */
-  async recommend(profileId: string, first: number, now = Date.now()): Promise<Recommendation[]> {
+  async recommend(
+    profileId: string,
+    first: number,
+    options: { now?: number; products?: DataLoader<string, Product | null> } = {},
+  ): Promise<Recommendation[]> {
     checkFirst(first, this.settings.maxRecommendations);
+    const { now = Date.now(), products } = options;
     const row = await this.repository.recommendationInputs({
       id: profileId,
       consentKeys: CONSENT_PROPERTIES,
@@ -73,8 +82,10 @@ export class RecommendationsService {
       first,
       now,
       halfLifeMs: halfLifeMs(this.settings),
+      lookalikeWeight: this.settings.lookalikeWeight,
     });
     if (!row) throw notFound(`no profile ${profileId}`, { argument: 'profileId' });
+    for (const product of row.products) products?.prime(product.id, product);
     return rankRecommendations(
       {
         personalized: allowsPersonalization(this.consent, consentOf(row.consent)),

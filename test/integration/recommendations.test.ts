@@ -188,6 +188,7 @@ describe('related products', () => {
           first: 10,
           now: Date.now(),
           halfLifeMs: 30 * 24 * HOUR,
+          lookalikeWeight: 1,
         }),
       );
     const forL2 = (await inputs(`${u}-l2`))!;
@@ -449,6 +450,75 @@ describe('the GraphQL fields', () => {
       ],
     });
     expect(statements).toEqual(['recommendations.relatedOfProducts']);
+  });
+
+  /** Each recommendation as the GraphQL field gives it, with its product's fields read from the graph. */
+  const asAnswered = async (
+    recommendations: ReadonlyArray<{ productId: string; score: number; reason: string }>,
+  ) => {
+    const rows = await db.cypher(
+      'UNWIND $ids AS id MATCH (p:Product {id: id}) RETURN p {.id, .name, .category} AS product',
+      { ids: recommendations.map((r) => r.productId) },
+    );
+    const fields = new Map(rows.map((row) => [(row.product as { id: string }).id, row.product]));
+    return recommendations.map((r) => ({
+      product: fields.get(r.productId),
+      score: r.score,
+      reason: r.reason,
+    }));
+  };
+  const RECOMMENDATIONS = `query ($p: ID!, $first: Int) {
+    recommendations(profileId: $p, first: $first) { product { id name category } score reason }
+  }`;
+
+  it('answers recommendations with the products’ own fields in one round trip', async () => {
+    // Related products (P4), a lookalike's purchase (L2), popular ones for a profile without history (new).
+    for (const user of [`${u}-p4`, `${u}-l2`, `${u}-new`]) {
+      const id = await profileId(user);
+      const expected = await portrait.recommendations.recommend(id, 3);
+      expect(expected.length).toBeGreaterThan(0);
+      const statements: string[] = [];
+      const stop = db.executor.onQuery((event) => statements.push(event.query));
+      const result = await run(RECOMMENDATIONS, { p: id, first: 3 });
+      stop();
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual({ recommendations: await asAnswered(expected) });
+      expect(statements).toEqual(['recommendations.recommendationInputs']);
+    }
+  });
+
+  it('reads the fields of a recommended product the statement did not foresee through the product loader', async () => {
+    // The statement does not weigh consent: for a profile that refuses personalisation it foresees a personal
+    // candidate (B, related to the A it viewed), and the popular product it is offered instead is read in a
+    // second round trip.
+    const user = `${u}-private-viewer`;
+    await ingest(
+      identify({ userId: user, traits: { consent: { personalization: false } }, timestamp: at(T) }),
+      view(user, T, A),
+    );
+    const id = await profileId(user);
+    const expected = await portrait.recommendations.recommend(id, 1);
+    expect(expected).toEqual([expect.objectContaining({ reason: expect.stringMatching(/does not allow/) })]);
+    const foreseen = await portrait.repository.recommendationInputs({
+      id,
+      consentKeys: [],
+      sources: settings.recommendationSources,
+      neighbours: settings.neighbours,
+      candidates: 200,
+      first: 1,
+      now: Date.now(),
+      halfLifeMs: 30 * 24 * HOUR,
+      lookalikeWeight: settings.lookalikeWeight,
+    });
+    expect(foreseen!.products.map((p) => p.id)).toEqual([B.product_id]);
+    expect(expected[0]!.productId).not.toBe(B.product_id);
+    const statements: string[] = [];
+    const stop = db.executor.onQuery((event) => statements.push(event.query));
+    const result = await run(RECOMMENDATIONS, { p: id, first: 1 });
+    stop();
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ recommendations: await asAnswered(expected) });
+    expect(statements).toEqual(['recommendations.recommendationInputs', 'products.productsByIds']);
   });
 
   it('answer relatedProducts, Product.related and recommendations with the default first', async () => {

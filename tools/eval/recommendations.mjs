@@ -72,11 +72,11 @@ const report = await runEvaluation(
       {
         name: 'Portrait `recommendations` (related products + lookalikes)',
         recommend: async (profileId, k, at) =>
-          ids(await portrait.recommendations.recommend(profileId, k, at)),
+          ids(await portrait.recommendations.recommend(profileId, k, { now: at })),
       },
       {
         name: 'Portrait, related products only (lookalikeWeight 0)',
-        recommend: async (profileId, k, at) => ids(await relatedOnly.recommend(profileId, k, at)),
+        recommend: async (profileId, k, at) => ids(await relatedOnly.recommend(profileId, k, { now: at })),
       },
     ],
     async lookalikes(profileIds, k) {
