@@ -11,9 +11,9 @@
 //   trip: the best $first personal candidates scored as ranking.ts scores them (related score / strongest
 //   source + $lookalikeWeight × similarity / mass), and when there are fewer, the popular lists' products. Only
 //   a hint: ranking.ts decides, and a product it picks that is not here is read by the product loader.
-// Bought products are left out as nodes (NOT x IN boughtNodes) rather than by id, relations lead to products
-// without a label check, and bothBought is read of each candidate's best source only: a third fewer db hits
-// for a profile with 20 sources than reading an id, a label and a flag for every relation.
+// A source's related products are taken from the lists the refresh stores on it (write-related.cypher), not
+// from its up to 50 RELATED edges (a product a refresh of an older version wrote: from the edges until the
+// next refresh lists it). The lookalikes' purchases leave bought products out as nodes rather than by id.
 // params: $id, $consentKeys, $sources, $neighbours, $candidates, $first, $now, $halfLifeMs, $lookalikeWeight
 OPTIONAL MATCH (live:Profile {id: $id})
 OPTIONAL MATCH (:MergedProfile {id: $id})-[:MERGED_INTO]->(survivor:Profile)
@@ -34,16 +34,23 @@ CALL {
   RETURN collect({id: source.id, name: source.name, strength: strength, purchases: e.purchases, carts: e.carts}) AS sources
 }
 CALL {
-  WITH sources, boughtNodes
+  WITH sources, bought
   UNWIND sources AS s
-  MATCH (:Product {id: s.id})-[r:RELATED]->(candidate)
-  WHERE NOT candidate IN boughtNodes
-  WITH candidate, s.id AS sourceId, r, r.score * s.strength AS contribution
+  MATCH (source:Product {id: s.id})
+  WITH s, bought, source, source.relatedIds AS ids, source.relatedScores AS scores,
+    source.relatedTogether AS together
+  WITH s, bought, CASE WHEN ids IS NULL
+    THEN COLLECT { MATCH (source)-[r:RELATED]->(b) RETURN [b.id, r.score, r.bothBought > 0] }
+    ELSE [i IN range(0, size(ids) - 1) | [ids[i], scores[i], together[i]]] END AS relations
+  UNWIND relations AS relation
+  WITH relation[0] AS candidateId, s.id AS sourceId, relation[1] * s.strength AS contribution,
+    relation[2] AS together, bought
+  WHERE NOT candidateId IN bought
   ORDER BY contribution DESC, sourceId
-  WITH candidate, sum(contribution) AS score, collect({sourceId: sourceId, r: r})[0] AS best
-  ORDER BY score DESC, candidate.id
+  WITH candidateId, sum(contribution) AS score, collect({sourceId: sourceId, together: together})[0] AS best
+  ORDER BY score DESC, candidateId
   LIMIT toInteger($candidates)
-  RETURN collect({productId: candidate.id, score: score, sourceId: best.sourceId, boughtTogether: best.r.bothBought > 0}) AS related
+  RETURN collect({productId: candidateId, score: score, sourceId: best.sourceId, boughtTogether: best.together}) AS related
 }
 CALL {
   WITH p, boughtNodes

@@ -86,6 +86,23 @@ const refreshed = async () => {
   return job ? db.services.jobs.job(job.id) : null;
 };
 
+/**
+ * Each product of the `prefix` has the lists a refresh stores on it (write-related.cypher) equal to its RELATED
+ * edges, best first; and some have relations.
+ */
+const expectListsMatchEdges = async (prefix: string) => {
+  const rows = await db.cypher(
+    `MATCH (a:Product) WHERE a.id STARTS WITH $prefix
+     WITH a, coalesce(a.relatedIds, []) AS ids
+     RETURN a.id AS id, [i IN range(0, size(ids) - 1) | [ids[i], a.relatedScores[i], a.relatedTogether[i]]] AS stored,
+       COLLECT { MATCH (a)-[r:RELATED]->(b) WITH r, b ORDER BY r.score DESC, b.id
+         RETURN [b.id, r.score, r.bothBought > 0] } AS edges`,
+    { prefix },
+  );
+  expect(rows.map((row) => [row.id, row.stored])).toEqual(rows.map((row) => [row.id, row.edges]));
+  expect(rows.some((row) => (row.edges as unknown[]).length > 0)).toBe(true);
+};
+
 describe('related products', () => {
   it('mines support, confidence, lift and score from co-engagement, as computed by hand', async () => {
     // The example of test/unit/recommendations/association.test.ts, every interaction at the same moment:
@@ -123,6 +140,7 @@ describe('related products', () => {
       { productId: A.product_id, score: 0.070014, support: 1, confidence: 1, lift: 1.333333 },
     ]);
     expect(await related({ product_id: `${u}-never-seen` })).toBeNull();
+    await expectListsMatchEdges(`${u}-`);
 
     // Batches cut by engagement (here every product alone) give the same lists, the same figures.
     const alone = withSettings({ ...settings, refreshEngagementBudget: 1 });
@@ -136,6 +154,7 @@ describe('related products', () => {
     ]);
     expect((await related(B))!.map((r) => [r.productId, r.score])).toEqual([[A.product_id, 0.538968]]);
     expect((await related(C))!.map((r) => [r.productId, r.score])).toEqual([[A.product_id, 0.070014]]);
+    await expectListsMatchEdges(`${u}-`);
   });
 
   it('recommends related products with the reason, never what the profile bought', async () => {
@@ -257,6 +276,7 @@ describe('related products', () => {
     // B's engagement did not change, but its list gains C through the reverse patch of C's refresh.
     expect((await related(B))!.map((r) => r.productId)).toContain(C.product_id);
     expect(await refreshed()).toBeNull();
+    await expectListsMatchEdges(`${u}-`);
   });
 
   it('patches a relation towards a changed product only when it moved by more than the tolerance', async () => {
@@ -277,6 +297,7 @@ describe('related products', () => {
     expect(await refreshed()).toMatchObject({ state: 'SUCCEEDED' });
     expect(await score(A, C)).toBe(await score(C, A));
     expect(await score(A, C)).not.toBe(fresh);
+    await expectListsMatchEdges(`${u}-`);
   });
 
   it('keeps engagement on live profiles only when profiles merge', async () => {
@@ -404,6 +425,29 @@ describe('related products', () => {
     expect((await engaged()).map((row) => [row.product, row.edges, row.carts])).toEqual(
       [A, B, D].map((p) => [p.product_id, 1, [p === B ? 1 : 0]]),
     );
+  });
+
+  it('recommends from the RELATED edges of a product whose lists a refresh of an older version did not store', async () => {
+    const ids = await Promise.all([`${u}-p4`, `${u}-p2`, `${u}-l2`, `${u}-p5`].map(profileId));
+    const recommendAll = () => Promise.all(ids.map((id) => portrait.recommendations.recommend(id, 10)));
+    const before = await recommendAll();
+    expect(before.flat().filter((r) => r.reason.includes(' together with ')).length).toBeGreaterThan(1);
+    const stored = await db.cypher(
+      `MATCH (a:Product) WHERE a.id STARTS WITH $prefix AND a.relatedIds IS NOT NULL
+       RETURN a.id AS id, a {.relatedIds, .relatedScores, .relatedTogether} AS lists`,
+      { prefix: `${u}-` },
+    );
+    expect(stored.length).toBeGreaterThan(1);
+    await db.cypher(
+      'MATCH (a:Product) WHERE a.id STARTS WITH $prefix REMOVE a.relatedIds, a.relatedScores, a.relatedTogether',
+      { prefix: `${u}-` },
+    );
+    try {
+      expect(await recommendAll()).toEqual(before);
+    } finally {
+      await db.cypher('UNWIND $stored AS s MATCH (a:Product {id: s.id}) SET a += s.lists', { stored });
+    }
+    await expectListsMatchEdges(`${u}-`);
   });
 });
 
@@ -596,6 +640,7 @@ describe('a refresh over products engaged together with many others', () => {
       [ys[0]!.product_id, 7],
       [ys[1]!.product_id, 6],
     ]);
+    await expectListsMatchEdges(`${k}-`);
 
     // Lists of two: the statement returns at most the best four pairs of each product (none of the others
     // could enter a list of two), and the lists are the first two of the longer ones, figure for figure.
@@ -614,6 +659,8 @@ describe('a refresh over products engaged together with many others', () => {
     await db.services.jobs.idle();
     expect(await db.services.jobs.job(again.id)).toMatchObject({ state: 'SUCCEEDED' });
     expect(await lists()).toEqual(whole);
+    // Trimmed back to two, the lists stored on the products too.
+    await expectListsMatchEdges(`${k}-`);
   });
 });
 
