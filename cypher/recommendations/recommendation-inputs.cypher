@@ -13,18 +13,17 @@
 //   a hint: ranking.ts decides, and a product it picks that is not here is read by the product loader.
 // A source's related products are taken from the lists the refresh stores on it (write-related.cypher), not
 // from its up to 50 RELATED edges (a product a refresh of an older version wrote: from the edges until the
-// next refresh lists it). The lookalikes' purchases leave bought products out as nodes rather than by id.
+// next refresh lists it). Likewise what a profile and its lookalikes bought is taken from the list the
+// engagement step stores on each (boughtIds, write-engagement.cypher), not from their ENGAGED edges (a profile
+// an older version settled: from its edges until its engagement is written again).
 // params: $id, $consentKeys, $sources, $neighbours, $candidates, $first, $now, $halfLifeMs, $lookalikeWeight
 OPTIONAL MATCH (live:Profile {id: $id})
 OPTIONAL MATCH (:MergedProfile {id: $id})-[:MERGED_INTO]->(survivor:Profile)
 WITH coalesce(live, survivor) AS p
 WHERE p IS NOT NULL
-CALL {
-  WITH p
-  OPTIONAL MATCH (p)-[e:ENGAGED]->(prod:Product)
-  WHERE e.purchases > 0
-  RETURN collect(prod) AS boughtNodes, collect(prod.id) AS bought
-}
+WITH p, CASE WHEN p.boughtIds IS NULL
+  THEN COLLECT { MATCH (p)-[e:ENGAGED]->(prod) WHERE e.purchases > 0 RETURN prod.id }
+  ELSE p.boughtIds END AS bought
 CALL {
   WITH p
   MATCH (p)-[e:ENGAGED]->(source:Product)
@@ -53,20 +52,22 @@ CALL {
   RETURN collect({productId: candidateId, score: score, sourceId: best.sourceId, boughtTogether: best.together}) AS related
 }
 CALL {
-  WITH p, boughtNodes
-  WITH p, boughtNodes WHERE p.embedding IS NOT NULL AND EXISTS { (p)-[:ENGAGED]->() }
+  WITH p, bought
+  WITH p, bought WHERE p.embedding IS NOT NULL AND EXISTS { (p)-[:ENGAGED]->() }
   CALL db.index.vector.queryNodes('profile_embedding', toInteger($neighbours) + 1, p.embedding) YIELD node, score
-  WITH node, 2 * score - 1 AS similarity, p, boughtNodes WHERE node <> p
-  WITH collect({node: node, similarity: similarity}) AS near, boughtNodes
-  WITH near, reduce(total = 0.0, n IN near | total + n.similarity) AS mass, boughtNodes
+  WITH node, 2 * score - 1 AS similarity, p, bought WHERE node <> p
+  WITH collect({node: node, similarity: similarity}) AS near, bought
+  WITH near, reduce(total = 0.0, n IN near | total + n.similarity) AS mass, bought
   UNWIND near AS n
-  WITH n.node AS neighbour, n.similarity AS similarity, mass, boughtNodes
-  MATCH (neighbour)-[e:ENGAGED]->(b)
-  WHERE e.purchases > 0 AND NOT b IN boughtNodes
-  WITH b, sum(similarity) AS similarity, count(*) AS profiles, mass
-  ORDER BY similarity DESC, b.id
+  WITH n.node AS neighbour, n.similarity AS similarity, mass, bought
+  UNWIND CASE WHEN neighbour.boughtIds IS NULL
+    THEN COLLECT { MATCH (neighbour)-[e:ENGAGED]->(b) WHERE e.purchases > 0 RETURN b.id }
+    ELSE neighbour.boughtIds END AS productId
+  WITH productId, similarity, mass WHERE NOT productId IN bought
+  WITH productId, sum(similarity) AS similarity, count(*) AS profiles, mass
+  ORDER BY similarity DESC, productId
   LIMIT toInteger($candidates)
-  RETURN collect({productId: b.id, similarity: similarity, profiles: profiles}) AS alike, max(mass) AS mass
+  RETURN collect({productId: productId, similarity: similarity, profiles: profiles}) AS alike, max(mass) AS mass
 }
 CALL {
   WITH p

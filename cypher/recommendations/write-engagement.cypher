@@ -3,8 +3,9 @@
 // for each edge twice), updates and deletes the others by element id (a seek instead of expanding the
 // profile), removes the ENGAGED edges of aliases merged into the given profiles, and marks every product
 // whose engagement changed as dirty for the related-products refresh; stores each profile's new engagement
-// basis (what its edges now are computed from).
-// params: $creates: [{profileId, productId, weight, purchases, carts, views, lastAt}], $updates: [{edge, productId, weight, purchases, carts, views, lastAt}], $removals: [edge element ids], $aliasesOf: profile ids, $bases: [{id, basis}], $now
+// basis (what its edges now are computed from) and the products its edges show bought (boughtIds, sorted),
+// which the recommendation read takes for it and for its lookalikes instead of following their edges.
+// params: $creates: [{profileId, productId, weight, purchases, carts, views, lastAt}], $updates: [{edge, productId, weight, purchases, carts, views, lastAt}], $removals: [edge element ids], $aliasesOf: profile ids, $bases: [{id, basis, bought}], $now
 CYPHER replan=skip
 CALL {
   UNWIND $creates AS u
@@ -42,7 +43,7 @@ CALL {
 CALL {
   UNWIND $bases AS b
   MATCH (p:Profile {id: b.id}) USING INDEX SEEK p:Profile(id)
-  SET p.engagementBasis = b.basis
+  SET p.engagementBasis = b.basis, p.boughtIds = b.bought
   RETURN count(*) AS based
 }
 RETURN created, updated, removed, unaliased, based

@@ -47,8 +47,11 @@ export interface EngagementWrite {
   /** Element ids of the edges to delete. */
   removals: readonly string[];
   aliasesOf: readonly string[];
-  /** The engagement basis of each profile whose basis changed. */
-  bases: ReadonlyArray<{ id: string; basis: string }>;
+  /**
+   * The engagement basis of each profile whose basis changed, with the products its edges now show bought
+   * (sorted), which the recommendation read takes instead of following the edges.
+   */
+  bases: ReadonlyArray<{ id: string; basis: string; bought: readonly string[] }>;
 }
 
 /** One product of a refresh batch, as phase 2 reads it (statistics as stored, at `statsAt`). */

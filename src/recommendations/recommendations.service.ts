@@ -166,17 +166,18 @@ export class RecommendationsService {
     for (const row of rows) {
       const window = windows.get(row.id) ?? countedInteractions(row.interactions, eventWeights);
       const basis = engagementBasis(window, this.basisSettings);
-      if (basis !== row.basis) write.bases.push({ id: row.id, basis });
       const held = new Map(row.engaged.map((e) => [e.productId, e]));
       // Incremental: only the products read (those the window changed) are compared; the others' edges are
       // what the window gives them already.
       const compared = row.incremental ? new Set(productsOf.get(row.id)) : null;
       const wanted = new Set<string>();
+      const bought: string[] = [];
       const left: EngagedProduct[] = [];
       for (const { productId, category, events } of byProduct(window)) {
         const engagement = engagementOf(events, eventWeights, halfLifeMs(this.settings));
         if (!engagement) continue;
         wanted.add(productId);
+        if (engagement.purchases > 0) bought.push(productId);
         left.push({ category, weight: engagement.weight, lastAt: engagement.lastAt });
         if (compared && !compared.has(productId)) continue;
         const current = held.get(productId);
@@ -185,6 +186,8 @@ export class RecommendationsService {
           write.updates.push({ edge: current.edge, productId, ...engagement });
       }
       for (const [productId, { edge }] of held) if (!wanted.has(productId)) write.removals.push(edge);
+      // The edges are what the window gives, so the basis tells when the products bought may have changed.
+      if (basis !== row.basis) write.bases.push({ id: row.id, basis, bought: bought.sort() });
       if (row.aliasesEngaged) write.aliasesOf.push(row.id);
       leftBy?.set(row.id, left);
     }

@@ -103,6 +103,22 @@ const expectListsMatchEdges = async (prefix: string) => {
   expect(rows.some((row) => (row.edges as unknown[]).length > 0)).toBe(true);
 };
 
+/**
+ * Each profile engaged with a product of the `prefix` has the products it bought stored (boughtIds,
+ * write-engagement.cypher) as its ENGAGED edges show them; and some bought something.
+ */
+const expectBoughtMatchesEdges = async (prefix: string) => {
+  const rows = await db.cypher(
+    `MATCH (p:Profile)-[:ENGAGED]->(x:Product) WHERE x.id STARTS WITH $prefix
+     WITH DISTINCT p
+     RETURN p.id AS id, coalesce(p.boughtIds, []) AS stored,
+       COLLECT { MATCH (p)-[e:ENGAGED]->(b) WHERE e.purchases > 0 RETURN b.id ORDER BY b.id } AS edges`,
+    { prefix },
+  );
+  expect(rows.map((row) => [row.id, row.stored])).toEqual(rows.map((row) => [row.id, row.edges]));
+  expect(rows.some((row) => (row.edges as unknown[]).length > 0)).toBe(true);
+};
+
 describe('related products', () => {
   it('mines support, confidence, lift and score from co-engagement, as computed by hand', async () => {
     // The example of test/unit/recommendations/association.test.ts, every interaction at the same moment:
@@ -277,6 +293,7 @@ describe('related products', () => {
     expect((await related(B))!.map((r) => r.productId)).toContain(C.product_id);
     expect(await refreshed()).toBeNull();
     await expectListsMatchEdges(`${u}-`);
+    await expectBoughtMatchesEdges(`${u}-`);
   });
 
   it('patches a relation towards a changed product only when it moved by more than the tolerance', async () => {
@@ -319,6 +336,7 @@ describe('related products', () => {
     );
     expect(new Set(row!.engaged as string[])).toEqual(new Set([A.product_id, B.product_id]));
     expect(row!.leftovers).toBe(0);
+    await expectBoughtMatchesEdges(`${u}-`);
   });
 
   it('recomputes engagement when a settle brings interactions, not when it brings traits alone', async () => {
@@ -425,6 +443,47 @@ describe('related products', () => {
     expect((await engaged()).map((row) => [row.product, row.edges, row.carts])).toEqual(
       [A, B, D].map((p) => [p.product_id, 1, [p === B ? 1 : 0]]),
     );
+  });
+
+  it('recommends from the ENGAGED edges of profiles whose purchases an older version did not store', async () => {
+    await expectBoughtMatchesEdges(`${u}-`);
+    const ids = await Promise.all([`${u}-p4`, `${u}-p2`, `${u}-l2`, `${u}-l1`].map(profileId));
+    const inputs = () =>
+      Promise.all(
+        ids.map((id) =>
+          portrait.repository.recommendationInputs({
+            id,
+            consentKeys: [],
+            sources: settings.recommendationSources,
+            neighbours: settings.neighbours,
+            candidates: 200,
+            first: 10,
+            now: T + 24 * HOUR,
+            halfLifeMs: 30 * 24 * HOUR,
+            lookalikeWeight: settings.lookalikeWeight,
+          }),
+        ),
+      );
+    const before = await inputs();
+    // Both parts read purchases: the profiles' own, and (L2's lookalike L1 bought G) their lookalikes'.
+    expect(before.filter((row) => row!.bought.length > 0).length).toBeGreaterThan(1);
+    expect(before.filter((row) => row!.alike.length > 0).length).toBeGreaterThan(0);
+    const stored = await db.cypher(
+      `MATCH (p:Profile) WHERE p.boughtIds IS NOT NULL
+         AND EXISTS { (p)-[:ENGAGED]->(x:Product) WHERE x.id STARTS WITH $prefix }
+       RETURN p.id AS id, p.boughtIds AS bought`,
+      { prefix: `${u}-` },
+    );
+    await db.cypher('UNWIND $stored AS s MATCH (p:Profile {id: s.id}) REMOVE p.boughtIds', { stored });
+    try {
+      const after = await inputs();
+      const asSets = (rows: typeof before) => rows.map((row) => ({ ...row, bought: new Set(row!.bought) }));
+      expect(asSets(after)).toEqual(asSets(before));
+    } finally {
+      await db.cypher('UNWIND $stored AS s MATCH (p:Profile {id: s.id}) SET p.boughtIds = s.bought', {
+        stored,
+      });
+    }
   });
 
   it('recommends from the RELATED edges of a product whose lists a refresh of an older version did not store', async () => {
