@@ -86,6 +86,20 @@ const refreshed = async () => {
   return job ? db.services.jobs.job(job.id) : null;
 };
 
+/** The recommendation read of one profile, with the settings of these tests. */
+const inputsOf = (id: string, first: number, now = Date.now()) =>
+  portrait.repository.recommendationInputs({
+    id,
+    consentKeys: [],
+    sources: settings.recommendationSources,
+    neighbours: settings.neighbours,
+    candidates: 200,
+    first,
+    now,
+    halfLifeMs: 30 * 24 * HOUR,
+    lookalikeWeight: settings.lookalikeWeight,
+  });
+
 /**
  * Each product of the `prefix` has the lists a refresh stores on it (write-related.cypher) equal to its RELATED
  * edges, best first; and some have relations.
@@ -448,22 +462,7 @@ describe('related products', () => {
   it('recommends from the ENGAGED edges of profiles whose purchases an older version did not store', async () => {
     await expectBoughtMatchesEdges(`${u}-`);
     const ids = await Promise.all([`${u}-p4`, `${u}-p2`, `${u}-l2`, `${u}-l1`].map(profileId));
-    const inputs = () =>
-      Promise.all(
-        ids.map((id) =>
-          portrait.repository.recommendationInputs({
-            id,
-            consentKeys: [],
-            sources: settings.recommendationSources,
-            neighbours: settings.neighbours,
-            candidates: 200,
-            first: 10,
-            now: T + 24 * HOUR,
-            halfLifeMs: 30 * 24 * HOUR,
-            lookalikeWeight: settings.lookalikeWeight,
-          }),
-        ),
-      );
+    const inputs = () => Promise.all(ids.map((id) => inputsOf(id, 10, T + 24 * HOUR)));
     const before = await inputs();
     // Both parts read purchases: the profiles' own, and (L2's lookalike L1 bought G) their lookalikes'.
     expect(before.filter((row) => row!.bought.length > 0).length).toBeGreaterThan(1);
@@ -534,15 +533,22 @@ describe('the GraphQL fields', () => {
     };
     return graphql({ schema, source, variableValues: variables, contextValue });
   };
-
-  it('answers relatedProducts with the related products’ own fields in one round trip', async () => {
+  /** Runs `source`; its result and the statements it made, in order. */
+  const runCounting = async (source: string, variables: Record<string, unknown> = {}) => {
     const statements: string[] = [];
     const stop = db.executor.onQuery((event) => statements.push(event.query));
-    const result = await run(
+    try {
+      return { result: await run(source, variables), statements };
+    } finally {
+      stop();
+    }
+  };
+
+  it('answers relatedProducts with the related products’ own fields in one round trip', async () => {
+    const { result, statements } = await runCounting(
       `query ($a: ID!) { relatedProducts(productId: $a, first: 1) { product { id name category } score } }`,
       { a: A.product_id },
     );
-    stop();
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
       relatedProducts: [
@@ -580,10 +586,7 @@ describe('the GraphQL fields', () => {
       const id = await profileId(user);
       const expected = await portrait.recommendations.recommend(id, 3);
       expect(expected.length).toBeGreaterThan(0);
-      const statements: string[] = [];
-      const stop = db.executor.onQuery((event) => statements.push(event.query));
-      const result = await run(RECOMMENDATIONS, { p: id, first: 3 });
-      stop();
+      const { result, statements } = await runCounting(RECOMMENDATIONS, { p: id, first: 3 });
       expect(result.errors).toBeUndefined();
       expect(result.data).toEqual({ recommendations: await asAnswered(expected) });
       expect(statements).toEqual(['recommendations.recommendationInputs']);
@@ -602,23 +605,10 @@ describe('the GraphQL fields', () => {
     const id = await profileId(user);
     const expected = await portrait.recommendations.recommend(id, 1);
     expect(expected).toEqual([expect.objectContaining({ reason: expect.stringMatching(/does not allow/) })]);
-    const foreseen = await portrait.repository.recommendationInputs({
-      id,
-      consentKeys: [],
-      sources: settings.recommendationSources,
-      neighbours: settings.neighbours,
-      candidates: 200,
-      first: 1,
-      now: Date.now(),
-      halfLifeMs: 30 * 24 * HOUR,
-      lookalikeWeight: settings.lookalikeWeight,
-    });
+    const foreseen = await inputsOf(id, 1);
     expect(foreseen!.products.map((p) => p.id)).toEqual([B.product_id]);
     expect(expected[0]!.productId).not.toBe(B.product_id);
-    const statements: string[] = [];
-    const stop = db.executor.onQuery((event) => statements.push(event.query));
-    const result = await run(RECOMMENDATIONS, { p: id, first: 1 });
-    stop();
+    const { result, statements } = await runCounting(RECOMMENDATIONS, { p: id, first: 1 });
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ recommendations: await asAnswered(expected) });
     expect(statements).toEqual(['recommendations.recommendationInputs', 'products.productsByIds']);
