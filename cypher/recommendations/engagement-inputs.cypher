@@ -1,7 +1,7 @@
 // What the ENGAGED aggregates of profiles are computed from: each profile's product interactions of the
 // counted events (newest first, at most $maxEvents, through every identifier of the profile, so a merged
 // profile sees them all), in the one order engagement.ts gives them (time, event, product); its stored
-// engagement basis; its ENGAGED edges now; and whether aliases merged into it still hold ENGAGED edges (they
+// engagement basis, and whether its bought products are stored beside it; its ENGAGED edges now; and whether aliases merged into it still hold ENGAGED edges (they
 // are removed: only live profiles are engaged). Of a profile whose stored basis is the one it is asked with
 // (its edges were computed from the window the caller compared its own with) and that has as many edges as
 // that window gave (its degree, which reads no edge: none was deleted behind the basis's back), only the edges
@@ -46,6 +46,6 @@ CALL {
   MATCH (p)-[e:ENGAGED]->(prod)
   RETURN collect({edge: elementId(e), productId: prod.id, weight: e.weight, purchases: e.purchases, carts: e.carts, views: e.views, lastAt: e.lastAt}) AS some
 }
-RETURN asked.id AS id, interactions, p.engagementBasis AS basis, incremental,
+RETURN asked.id AS id, interactions, p.engagementBasis AS basis, p.boughtIds IS NOT NULL AS boughtStored, incremental,
   CASE WHEN incremental THEN some ELSE all END AS engaged,
   EXISTS { (m:MergedProfile)-[:MERGED_INTO]->(p) WHERE EXISTS { (m)-[:ENGAGED]->() } } AS aliasesEngaged

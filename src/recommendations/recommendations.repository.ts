@@ -29,6 +29,8 @@ export interface EngagementInputs {
   interactions: Array<{ event: string; at: number; productId: string }>;
   /** Its stored engagement basis, as read under its lock. */
   basis: string | null;
+  /** Whether its bought products are stored (a profile an older version settled has none). */
+  boughtStored: boolean;
   /**
    * Whether that is the basis it was asked with and it has as many edges as that basis gave: then `engaged`
    * holds only the edges of the products asked.
@@ -48,8 +50,8 @@ export interface EngagementWrite {
   removals: readonly string[];
   aliasesOf: readonly string[];
   /**
-   * The engagement basis of each profile whose basis changed, with the products its edges now show bought
-   * (sorted), which the recommendation read takes instead of following the edges.
+   * The engagement basis of each profile whose basis changed or whose bought products are not stored, with the
+   * products its edges now show bought (sorted), which the recommendation read takes instead of the edges.
    */
   bases: ReadonlyArray<{ id: string; basis: string; bought: readonly string[] }>;
 }

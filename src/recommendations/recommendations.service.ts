@@ -186,8 +186,11 @@ export class RecommendationsService {
           write.updates.push({ edge: current.edge, productId, ...engagement });
       }
       for (const [productId, { edge }] of held) if (!wanted.has(productId)) write.removals.push(edge);
-      // The edges are what the window gives, so the basis tells when the products bought may have changed.
-      if (basis !== row.basis) write.bases.push({ id: row.id, basis, bought: bought.sort() });
+      // The edges are what the window gives, so the basis tells when the products bought may have changed
+      // (and a profile an older version settled gets them stored at its next settle or rebuild).
+      if (basis !== row.basis || !row.boughtStored) {
+        write.bases.push({ id: row.id, basis, bought: bought.sort() });
+      }
       if (row.aliasesEngaged) write.aliasesOf.push(row.id);
       leftBy?.set(row.id, left);
     }

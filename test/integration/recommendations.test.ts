@@ -479,10 +479,15 @@ describe('related products', () => {
       const asSets = (rows: typeof before) => rows.map((row) => ({ ...row, bought: new Set(row!.bought) }));
       expect(asSets(after)).toEqual(asSets(before));
     } finally {
-      await db.cypher('UNWIND $stored AS s MATCH (p:Profile {id: s.id}) SET p.boughtIds = s.bought', {
-        stored,
-      });
+      // A settle of their engagement stores them again, though nothing changed the profiles' windows.
+      for (const { id } of stored) {
+        await db.executor.writeTx('test.engagement', (tx) =>
+          portrait.recommendations.settle(tx, [id as string], Date.now()),
+        );
+      }
     }
+    await expectBoughtMatchesEdges(`${u}-`);
+    expect(await inputs()).toEqual(before);
   });
 
   it('recommends from the RELATED edges of a product whose lists a refresh of an older version did not store', async () => {
